@@ -1,0 +1,135 @@
+// Package activities holds every side effect of code-factory: calls to Coder
+// and to GitHub. Workflows decide; activities do. Each activity is a method
+// of Activities, registered once with the worker.
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/code-factory/code-factory/activities/coder"
+	ghapi "github.com/code-factory/code-factory/activities/github"
+)
+
+// Stable error types of non-retryable activity failures. Workflows and tests
+// match them with errors.As into *temporal.ApplicationError and Type().
+const (
+	// ErrTypeTaskNotReady: the task did not become ready to take input in time.
+	ErrTypeTaskNotReady = "TaskNotReady"
+	// ErrTypeCoderClient: Coder refused a request (4xx other than 408/409/429).
+	ErrTypeCoderClient = "CoderClientError"
+	// ErrTypeBadInput: the activity was called with input it cannot act on.
+	ErrTypeBadInput = "BadActivityInput"
+)
+
+// GitHubClients mints GitHub clients. Installation clients are minted per
+// call from the installation id and never held by workflows.
+type GitHubClients interface {
+	// Installation returns a client authenticated as the App installation.
+	Installation(installationID int64) (*ghapi.Client, error)
+	// BotLogin returns the App's "<slug>[bot]" login.
+	BotLogin(ctx context.Context) (string, error)
+}
+
+// Timing governs how long activities wait for a Coder task.
+type Timing struct {
+	// PollInterval is how often a waiting activity re-checks the task.
+	PollInterval time.Duration
+	// NullStateGrace is how long an active task with no reported state is
+	// waited on before it counts as ready.
+	NullStateGrace time.Duration
+	// ErrorGrace is how long an errored or unknown task is tolerated.
+	ErrorGrace time.Duration
+	// ReadyTimeout is when a waiting input gives up.
+	ReadyTimeout time.Duration
+}
+
+// DefaultTiming is the production timing with the given poll interval.
+func DefaultTiming(poll time.Duration) Timing {
+	if poll <= 0 {
+		poll = 5 * time.Second
+	}
+	return Timing{PollInterval: poll, NullStateGrace: 2 * time.Minute, ErrorGrace: 5 * time.Minute, ReadyTimeout: 30 * time.Minute}
+}
+
+// Activities holds the clients every activity uses. Register it once:
+// worker.RegisterActivity(a).
+type Activities struct {
+	// Coder is the task backend.
+	Coder coder.Backend
+	// GitHub mints GitHub clients.
+	GitHub GitHubClients
+	// Timing of task waits.
+	Timing Timing
+	// Logger is the base logger; activities enrich it per call.
+	Logger *slog.Logger
+	// BotLoginOverride is APP_BOT_LOGIN, when set.
+	BotLoginOverride string
+	// ConfigTemplateName is CODE_FACTORY_TEMPLATE_NAME: the template of
+	// repositories that have .code-factory/config.toml.
+	ConfigTemplateName string
+
+	botMu    sync.Mutex
+	botLogin string
+}
+
+// New returns Activities with the given clients.
+func New(backend coder.Backend, gh GitHubClients, timing Timing, logger *slog.Logger) *Activities {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Activities{Coder: backend, GitHub: gh, Timing: timing, Logger: logger}
+}
+
+// bot returns the App's bot login, cached after the first success.
+func (a *Activities) bot(ctx context.Context) (string, error) {
+	if a.BotLoginOverride != "" {
+		return a.BotLoginOverride, nil
+	}
+	a.botMu.Lock()
+	defer a.botMu.Unlock()
+	if a.botLogin != "" {
+		return a.botLogin, nil
+	}
+	login, err := a.GitHub.BotLogin(ctx)
+	if err != nil {
+		return "", ghapi.Classify(fmt.Errorf("look up the App's bot login: %w", err))
+	}
+	a.botLogin = login
+	return login, nil
+}
+
+// installation mints a client for one installation.
+func (a *Activities) installation(id int64) (*ghapi.Client, error) {
+	if id == 0 {
+		return nil, temporal.NewNonRetryableApplicationError("no installation id", ErrTypeBadInput, nil)
+	}
+	c, err := a.GitHub.Installation(id)
+	if err != nil {
+		return nil, fmt.Errorf("github installation %d: %w", id, err)
+	}
+	return c, nil
+}
+
+// classifyCoder turns Coder client errors into Temporal errors: 4xx other
+// than 408/409/429 are non-retryable; everything else is retried.
+func classifyCoder(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ce *coder.Error
+	if errors.As(err, &ce) && ce.StatusCode >= 400 && ce.StatusCode < 500 {
+		switch ce.StatusCode {
+		case 408, 409, 429:
+			return err
+		}
+		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeCoderClient, err)
+	}
+	return err
+}

@@ -1,0 +1,209 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/code-factory/code-factory/activities/coder"
+)
+
+// CoderUser is the result of LookupCoderUser.
+type CoderUser struct {
+	// Username is the Coder user, "" unless exactly one matched.
+	Username string `json:"username"`
+	// Matches is how many Coder users are linked to the GitHub id.
+	Matches int `json:"matches"`
+}
+
+// LookupCoderUser finds the Coder user linked to a GitHub user id. Zero or
+// several matches are a result, not an error: the workflow tells the person.
+func (a *Activities) LookupCoderUser(ctx context.Context, githubUserID int64) (CoderUser, error) {
+	owner, err := a.Coder.LookupOwner(ctx, githubUserID)
+	var nu *coder.NoUserError
+	if errors.As(err, &nu) {
+		return CoderUser{Matches: nu.Count}, nil
+	}
+	if err != nil {
+		return CoderUser{}, classifyCoder(err)
+	}
+	return CoderUser{Username: owner, Matches: 1}, nil
+}
+
+// CreateTaskInput creates (or adopts) a task.
+type CreateTaskInput struct {
+	Spec coder.CreateSpec `json:"spec"`
+}
+
+// CreateTaskResult is the task created or adopted.
+type CreateTaskResult struct {
+	Task    coder.TaskRef `json:"task"`
+	Adopted bool          `json:"adopted"`
+}
+
+// CreateTask creates the task, or adopts an existing one of the same name
+// and owner, so a retried or replayed creation never makes a second task.
+func (a *Activities) CreateTask(ctx context.Context, in CreateTaskInput) (CreateTaskResult, error) {
+	ref, adopted, err := a.Coder.CreateOrAdopt(ctx, in.Spec)
+	if err != nil {
+		return CreateTaskResult{}, classifyCoder(err)
+	}
+	return CreateTaskResult{Task: ref, Adopted: adopted}, nil
+}
+
+// DeleteTask deletes the task; a task already gone counts as deleted.
+func (a *Activities) DeleteTask(ctx context.Context, ref coder.TaskRef) error {
+	return classifyCoder(a.Coder.Delete(ctx, ref))
+}
+
+// WaitForActive waits until the task's sandbox is up (status active). It
+// returns false when the task errored for longer than the error grace, or
+// did not come up within the ready timeout.
+func (a *Activities) WaitForActive(ctx context.Context, ref coder.TaskRef) (bool, error) {
+	w := a.newWaiter(ctx)
+	for {
+		r, err := a.Coder.Check(ctx, ref)
+		if err != nil {
+			return false, classifyCoder(err)
+		}
+		switch r.Phase {
+		case coder.PhaseReady, coder.PhaseBusy, coder.PhaseNoState:
+			return true, nil
+		case coder.PhaseGone:
+			return false, nil
+		case coder.PhaseErrored:
+			if w.erroredTooLong() {
+				return false, nil
+			}
+		default:
+			w.resetError()
+		}
+		if w.timedOut() {
+			return false, nil
+		}
+		if err := w.sleep(ctx, r); err != nil {
+			return false, err
+		}
+	}
+}
+
+// DeliverInput sends one input to the task as soon as it is ready: active
+// and idle (or complete/failed), or active with no state for the null-state
+// grace. A paused task is resumed once. 409/502 answers mean "not ready
+// yet" and are waited out. It fails with ErrTypeTaskNotReady after the
+// ready timeout, or when the task is gone or errored too long.
+func (a *Activities) DeliverInput(ctx context.Context, in DeliverInputArgs) error {
+	w := a.newWaiter(ctx)
+	resumed := false
+	var nullSince time.Time
+	for {
+		r, err := a.Coder.Check(ctx, in.Task)
+		if err != nil {
+			return classifyCoder(err)
+		}
+		ready := false
+		switch r.Phase {
+		case coder.PhaseReady:
+			ready = true
+		case coder.PhaseNoState:
+			if nullSince.IsZero() {
+				nullSince = time.Now()
+			}
+			ready = time.Since(nullSince) >= a.Timing.NullStateGrace
+		case coder.PhasePaused:
+			if !resumed {
+				if err := a.Coder.Resume(ctx, in.Task); err != nil {
+					return classifyCoder(err)
+				}
+				resumed = true
+			}
+		case coder.PhaseGone:
+			return notReady("the task no longer exists")
+		case coder.PhaseErrored:
+			if w.erroredTooLong() {
+				return notReady("the task has been in an error state for too long")
+			}
+		}
+		if r.Phase != coder.PhaseErrored {
+			w.resetError()
+		}
+		if r.Phase != coder.PhaseNoState {
+			nullSince = time.Time{}
+		}
+		if ready {
+			err := a.Coder.Send(ctx, in.Task, in.Input)
+			if err == nil {
+				return nil
+			}
+			if !errors.Is(err, coder.ErrNotReady) {
+				return classifyCoder(err)
+			}
+		}
+		if w.timedOut() {
+			return notReady(fmt.Sprintf("the task was not ready within %s", a.Timing.ReadyTimeout))
+		}
+		if err := w.sleep(ctx, r); err != nil {
+			return err
+		}
+	}
+}
+
+// DeliverInputArgs is the input of DeliverInput.
+type DeliverInputArgs struct {
+	Task  coder.TaskRef `json:"task"`
+	Input string        `json:"input"`
+}
+
+func notReady(msg string) error {
+	return temporal.NewNonRetryableApplicationError(msg, ErrTypeTaskNotReady, nil)
+}
+
+// waiter keeps the clocks of one waiting activity. Its start survives
+// activity retries through heartbeat details, so a worker restart does not
+// restart the ready timeout.
+type waiter struct {
+	a          *Activities
+	start      time.Time
+	errorSince time.Time
+}
+
+func (a *Activities) newWaiter(ctx context.Context) *waiter {
+	w := &waiter{a: a, start: time.Now()}
+	if activity.IsActivity(ctx) && activity.HasHeartbeatDetails(ctx) {
+		var startUnix int64
+		if err := activity.GetHeartbeatDetails(ctx, &startUnix); err == nil && startUnix > 0 {
+			w.start = time.Unix(0, startUnix)
+		}
+	}
+	return w
+}
+
+func (w *waiter) timedOut() bool { return time.Since(w.start) >= w.a.Timing.ReadyTimeout }
+
+func (w *waiter) erroredTooLong() bool {
+	if w.errorSince.IsZero() {
+		w.errorSince = time.Now()
+	}
+	return time.Since(w.errorSince) >= w.a.Timing.ErrorGrace
+}
+
+func (w *waiter) resetError() { w.errorSince = time.Time{} }
+
+// sleep heartbeats (carrying the start time) and waits one poll interval.
+func (w *waiter) sleep(ctx context.Context, r coder.Readiness) error {
+	if activity.IsActivity(ctx) {
+		activity.RecordHeartbeat(ctx, w.start.UnixNano())
+	}
+	t := time.NewTimer(w.a.Timing.PollInterval)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

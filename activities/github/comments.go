@@ -1,0 +1,96 @@
+package github
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	gh "github.com/google/go-github/v66/github"
+)
+
+// ErrInvalidArgument marks a call that can never succeed as made (a
+// programming error); Classify makes it non-retryable.
+var ErrInvalidArgument = errors.New("invalid argument")
+
+// UpsertMarkedComment keeps one comment per issue identified by marker, the
+// start of its body. It edits knownID when given (falling back when that
+// comment is gone), else the first comment whose body starts with marker,
+// else creates one. It returns the comment's id.
+func (c *Client) UpsertMarkedComment(ctx context.Context, owner, repo string, n int, marker, body string, knownID int64) (int64, error) {
+	if marker == "" || !strings.HasPrefix(body, marker) {
+		return 0, fmt.Errorf("upsert comment on %s/%s#%d: body must start with the marker: %w", owner, repo, n, ErrInvalidArgument)
+	}
+	if knownID != 0 {
+		id, err := c.editComment(ctx, owner, repo, knownID, body)
+		if err == nil {
+			return id, nil
+		}
+		if !isNotFound(err) {
+			return 0, err
+		}
+	}
+	existing, err := c.findMarkedComment(ctx, owner, repo, n, marker)
+	if err != nil {
+		return 0, err
+	}
+	if existing != 0 {
+		return c.editComment(ctx, owner, repo, existing, body)
+	}
+	return c.CreateComment(ctx, owner, repo, n, body)
+}
+
+func (c *Client) editComment(ctx context.Context, owner, repo string, id int64, body string) (int64, error) {
+	cm, _, err := c.gh.Issues.EditComment(ctx, owner, repo, id, &gh.IssueComment{Body: gh.String(body)})
+	if err != nil {
+		return 0, fmt.Errorf("edit comment %d on %s/%s: %w", id, owner, repo, err)
+	}
+	return cm.GetID(), nil
+}
+
+// findMarkedComment returns the id of the issue's first comment whose body
+// starts with marker, or 0, reading every page.
+func (c *Client) findMarkedComment(ctx context.Context, owner, repo string, n int, marker string) (int64, error) {
+	opts := &gh.IssueListCommentsOptions{ListOptions: gh.ListOptions{PerPage: perPage}}
+	for {
+		comments, resp, err := c.gh.Issues.ListComments(ctx, owner, repo, n, opts)
+		if err != nil {
+			return 0, fmt.Errorf("list comments of %s/%s#%d: %w", owner, repo, n, err)
+		}
+		for _, cm := range comments {
+			if strings.HasPrefix(cm.GetBody(), marker) {
+				return cm.GetID(), nil
+			}
+		}
+		if resp.NextPage == 0 {
+			return 0, nil
+		}
+		opts.Page = resp.NextPage
+	}
+}
+
+// CreateComment posts a comment on an issue or pull request and returns its id.
+func (c *Client) CreateComment(ctx context.Context, owner, repo string, n int, body string) (int64, error) {
+	cm, _, err := c.gh.Issues.CreateComment(ctx, owner, repo, n, &gh.IssueComment{Body: gh.String(body)})
+	if err != nil {
+		return 0, fmt.Errorf("comment on %s/%s#%d: %w", owner, repo, n, err)
+	}
+	return cm.GetID(), nil
+}
+
+// ReactToIssueComment adds a reaction ("eyes", "+1", ...) to an issue or
+// pull request conversation comment; reacting twice is harmless.
+func (c *Client) ReactToIssueComment(ctx context.Context, owner, repo string, commentID int64, content string) error {
+	if _, _, err := c.gh.Reactions.CreateIssueCommentReaction(ctx, owner, repo, commentID, content); err != nil {
+		return fmt.Errorf("react %q to comment %d on %s/%s: %w", content, commentID, owner, repo, err)
+	}
+	return nil
+}
+
+// ReactToReviewComment adds a reaction to a pull request review comment.
+func (c *Client) ReactToReviewComment(ctx context.Context, owner, repo string, commentID int64, content string) error {
+	if _, _, err := c.gh.Reactions.CreatePullRequestCommentReaction(ctx, owner, repo, commentID, content); err != nil {
+		return fmt.Errorf("react %q to review comment %d on %s/%s: %w", content, commentID, owner, repo, err)
+	}
+	return nil
+}

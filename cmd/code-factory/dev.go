@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	"github.com/code-factory/code-factory/internal/config"
+	"github.com/code-factory/code-factory/internal/devserver"
+	"github.com/code-factory/code-factory/internal/fakes/fakecoder"
+	"github.com/code-factory/code-factory/internal/fakes/fakegithub"
+)
+
+// Simulator seed: the sample deliveries of `code-factory send` are about
+// acme/widgets#1, assigned by octo-maintainer (GitHub id 1001) to the agent.
+const (
+	simAgent      = "code-factory-agent"
+	simAppID      = 1
+	simCoderToken = "code-factory-dev-coder-token"
+	simAssigner   = "octo-maintainer"
+	simAssignerID = 1001
+)
+
+func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("dev", "Runs everything in one process: an embedded Temporal server (SQLite), its Web UI, the worker and the ingress.\nWithout CODER_URL and GitHub App credentials it also runs the in-repo GitHub and Coder fakes as simulators.", stderr)
+	db := fs.String("db", ".code-factory/dev/temporal.db", "SQLite file of the embedded Temporal server (\":memory:\" for a throwaway one)")
+	uiPort := fs.Int("ui-port", 0, "Temporal Web UI port (0: frontend port + 1000, -1: no UI)")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	cfg, logger, ok := loadConfig(0, stderr)
+	if !ok {
+		return 1
+	}
+	simulated := cfg.Simulated()
+	if !simulated {
+		if cfg, logger, ok = loadConfig(config.NeedAll, stderr); !ok {
+			return 1
+		}
+	}
+	srv, err := devserver.Start(ctx, devserver.Options{DB: *db, FrontendAddress: cfg.TemporalAddress, UIPort: *uiPort, Namespace: cfg.TemporalNamespace, Logger: logger.With("component", "temporal-server")})
+	if err != nil {
+		return fail(logger, fmt.Errorf("embedded Temporal server: %w", err))
+	}
+	defer func() {
+		if err := srv.Stop(); err != nil {
+			logger.Error("stopping the embedded Temporal server", "error", err)
+		}
+	}()
+	cfg.TemporalAddress = srv.FrontendAddress()
+	if simulated {
+		sim, err := startSimulators(cfg, logger)
+		if err != nil {
+			return fail(logger, err)
+		}
+		defer sim.Close()
+	}
+	printBanner(stdout, cfg, srv.UIURL(), simulated)
+	return fail(logger, serve(ctx, cfg, logger, true, true))
+}
+
+// simulators are the in-process GitHub and Coder fakes of simulator mode.
+type simulators struct {
+	gh    *fakegithub.Server
+	coder *fakecoder.Server
+}
+
+// Close stops both fakes.
+func (s *simulators) Close() {
+	s.gh.Close()
+	s.coder.Close()
+}
+
+// startSimulators starts the fakes and points cfg at them.
+func startSimulators(cfg *config.Config, logger *slog.Logger) (*simulators, error) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return nil, err
+	}
+	gh := fakegithub.New(fakegithub.Options{AppID: simAppID, PublicKey: &key.PublicKey, Logger: logger.With("component", "simulated-github")})
+	cs := fakecoder.New(fakecoder.Options{Token: simCoderToken, Logger: logger.With("component", "simulated-coder")})
+	cs.SeedDefault()
+	cs.AddUser(simAssignerID, simAssigner)
+	if cfg.AgentGitHubUsername == "" {
+		cfg.AgentGitHubUsername = simAgent
+	}
+	gh.SetIssue("acme", "widgets", 1, "open", cfg.AgentGitHubUsername)
+	cfg.AppID = simAppID
+	cfg.PrivateKey = pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
+	cfg.GitHubAPIURL = gh.URL()
+	cfg.GitHubGraphQLURL = gh.GraphQLURL()
+	cfg.CoderURL = cs.URL()
+	cfg.CoderToken = simCoderToken
+	if len(cfg.WebhookSecret) == 0 {
+		cfg.WebhookSecret = []byte(devWebhookSecret)
+	}
+	logger.Warn("SIMULATOR MODE: no CODER_URL or GitHub App credentials set; GitHub and Coder are in-process fakes",
+		"github_api", cfg.GitHubAPIURL, "coder_url", cfg.CoderURL)
+	return &simulators{gh: gh, coder: cs}, nil
+}
+
+// printBanner tells a newcomer where to post webhooks and how to send one.
+func printBanner(w io.Writer, cfg *config.Config, uiURL string, simulated bool) {
+	hook := fmt.Sprintf("http://127.0.0.1:%d/webhooks/github", cfg.Port)
+	fmt.Fprintf(w, "\ncode-factory dev\n  webhooks:    POST %s\n  schema:      http://127.0.0.1:%d/schema.json\n  temporal:    %s (namespace %s)\n", hook, cfg.Port, cfg.TemporalAddress, cfg.TemporalNamespace)
+	if uiURL != "" {
+		fmt.Fprintf(w, "  temporal UI: %s\n", uiURL)
+	}
+	if simulated {
+		fmt.Fprintf(w, "  mode:        SIMULATOR (GitHub %s and Coder %s are in-process fakes)\n", cfg.GitHubAPIURL, cfg.CoderURL)
+	}
+	exe := "go run ./cmd/code-factory"
+	if _, err := os.Stat("cmd/code-factory"); err != nil {
+		exe = "code-factory"
+	}
+	fmt.Fprintf(w, "\nSend a signed sample issues.assigned delivery:\n  %s send --url %s --sample assigned\nthen --sample comment, then --sample closed.\n\n", exe, hook)
+}

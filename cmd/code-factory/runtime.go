@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"go.temporal.io/sdk/client"
+	tlog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/worker"
+
+	"github.com/code-factory/code-factory/activities"
+	"github.com/code-factory/code-factory/activities/coder"
+	ghapi "github.com/code-factory/code-factory/activities/github"
+	"github.com/code-factory/code-factory/ingress"
+	"github.com/code-factory/code-factory/internal/config"
+	"github.com/code-factory/code-factory/schema"
+	"github.com/code-factory/code-factory/workflows"
+)
+
+// loadConfig reads the environment; problems go to stderr one per line.
+func loadConfig(needs config.Needs, stderr io.Writer) (*config.Config, *slog.Logger, bool) {
+	cfg, err := config.Load(os.Getenv, os.ReadFile, needs)
+	if err != nil {
+		fmt.Fprintf(stderr, "code-factory: invalid configuration:\n%v\n", err)
+		return nil, nil, false
+	}
+	logger, err := config.NewLogger(cfg.LogFormat, cfg.LogLevel, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "code-factory: %v\n", err)
+		return nil, nil, false
+	}
+	return cfg, logger, true
+}
+
+// dialTemporal connects to the Temporal frontend.
+func dialTemporal(ctx context.Context, cfg *config.Config, logger *slog.Logger) (client.Client, error) {
+	c, err := client.DialContext(ctx, client.Options{
+		HostPort:  cfg.TemporalAddress,
+		Namespace: cfg.TemporalNamespace,
+		Logger:    tlog.NewStructuredLogger(logger.With("component", "temporal-client")),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("connect to Temporal at %s: %w", cfg.TemporalAddress, err)
+	}
+	return c, nil
+}
+
+// githubFactory builds the GitHub client factory from the App credentials.
+func githubFactory(cfg *config.Config) (*ghapi.Factory, error) {
+	return ghapi.NewFactory(ghapi.FactoryConfig{
+		AppID:      cfg.AppID,
+		PrivateKey: cfg.PrivateKey,
+		APIURL:     cfg.GitHubAPIURL,
+		GraphQLURL: cfg.GitHubGraphQLURL,
+	})
+}
+
+// newActivities builds the activity clients.
+func newActivities(cfg *config.Config, logger *slog.Logger) (*activities.Activities, error) {
+	gh, err := githubFactory(cfg)
+	if err != nil {
+		return nil, err
+	}
+	cc := coder.NewClient(cfg.CoderURL, cfg.CoderToken, nil)
+	backend := coder.NewTasksBackend(cc, coder.TasksConfig{
+		Organization: cfg.CoderOrganization,
+		TemplateName: cfg.CoderTemplateName,
+		Preset:       cfg.CoderTemplatePreset,
+		PublicURL:    cfg.CoderURL,
+	})
+	acts := activities.New(backend, gh, activities.DefaultTiming(cfg.CoderPollInterval), logger.With("component", "activities"))
+	acts.BotLoginOverride = cfg.AppBotLogin
+	acts.ConfigTemplateName = cfg.CodeFactoryTemplateName
+	return acts, nil
+}
+
+// newWorker registers the workflows and activities on the task queue.
+func newWorker(c client.Client, cfg *config.Config, acts *activities.Activities) worker.Worker {
+	w := worker.New(c, cfg.TemporalTaskQueue, worker.Options{})
+	workflows.Register(w, acts)
+	return w
+}
+
+// settings are the deployment settings copied into workflow inputs.
+func settings(cfg *config.Config) workflows.Settings {
+	return workflows.Settings{TaskNamePrefix: cfg.CoderTaskNamePrefix, AgentLogin: cfg.AgentGitHubUsername, BotLogin: cfg.AppBotLogin}
+}
+
+// newIngress builds the webhook HTTP server; it serves /schema.json too.
+func newIngress(ctx context.Context, cfg *config.Config, c client.Client, logger *slog.Logger) (http.Handler, error) {
+	var fetch func(context.Context) (string, error)
+	if cfg.AppBotLogin == "" {
+		gh, err := githubFactory(cfg)
+		if err != nil {
+			return nil, err
+		}
+		fetch = gh.BotLogin
+	}
+	bot := ingress.NewBotLogin(cfg.AppBotLogin, fetch, logger)
+	bot.Start(ctx)
+	srv := ingress.New(ingress.Config{
+		Secret:     cfg.WebhookSecret,
+		Settings:   settings(cfg),
+		Bot:        bot,
+		Dispatcher: ingress.NewTemporalDispatcher(c, cfg.TemporalTaskQueue),
+		Logger:     logger.With("component", "ingress"),
+		Ready: func(ctx context.Context) error {
+			_, err := c.CheckHealth(ctx, &client.CheckHealthRequest{})
+			return err
+		},
+	})
+	e := srv.Echo()
+	e.GET("/schema.json", echo.WrapHandler(schema.Handler()))
+	return e, nil
+}
+
+// serveHTTP serves h on 127.0.0.1-or-all:port until ctx ends.
+func serveHTTP(ctx context.Context, addr string, h http.Handler, logger *slog.Logger) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	logger.Info("ingress listening", "addr", ln.Addr().String())
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return err
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func listenAddr(cfg *config.Config) string { return ":" + strconv.Itoa(cfg.Port) }

@@ -1,0 +1,165 @@
+package ingress
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/google/go-github/v66/github"
+
+	"github.com/code-factory/code-factory/workflows"
+)
+
+// issueComment handles "issue_comment": a comment on an issue or on the
+// conversation of a pull request.
+func (c classifier) issueComment(p *github.IssueCommentEvent) Decision {
+	action := p.GetAction()
+	if action != "created" && action != "edited" {
+		return c.unhandled(action)
+	}
+	cm := p.GetComment()
+	if c.isIgnoredAuthor(cm.GetUser().GetLogin()) {
+		return Skip{Reason: "comment by the agent/bot"}
+	}
+	issue := p.GetIssue()
+	if issue.GetNumber() <= 0 {
+		return Skip{Reason: "no issue in payload"}
+	}
+	onPR := issue.PullRequestLinks != nil
+	if onPR && !c.isAgent(issue.GetUser().GetLogin()) {
+		return Skip{Reason: "pull request not by the agent"}
+	}
+	t, skip, ok := repoTarget(p.GetInstallation(), p.GetRepo())
+	if !ok {
+		return skip
+	}
+	comment := &workflows.Comment{
+		ID:        cm.GetID(),
+		Body:      cm.GetBody(),
+		URL:       cm.GetHTMLURL(),
+		CreatedAt: commentTime(action, cm.CreatedAt, cm.UpdatedAt),
+		Author:    actor(cm.GetUser()),
+	}
+	if onPR {
+		comment.PRNumber = issue.GetNumber()
+		ev := c.issueEvent(workflows.KindPRComment, t, 0, p.GetSender())
+		ev.Comment = comment
+		return c.relay(ev)
+	}
+	ev := c.issueEvent(workflows.KindIssueComment, t, issue.GetNumber(), p.GetSender())
+	ev.IssueURL = issue.GetHTMLURL()
+	ev.Comment = comment
+	return SignalIssue{
+		WorkflowID: workflows.IssueWorkflowID(c.s.TaskNamePrefix, t.repo.Owner, t.repo.Name, issue.GetNumber()),
+		Event:      ev,
+	}
+}
+
+// reviewComment handles "pull_request_review_comment": a comment on a line
+// of a pull request's diff.
+func (c classifier) reviewComment(p *github.PullRequestReviewCommentEvent) Decision {
+	action := p.GetAction()
+	if action != "created" && action != "edited" {
+		return c.unhandled(action)
+	}
+	pr := p.GetPullRequest()
+	if pr.GetNumber() <= 0 {
+		return Skip{Reason: "no pull request in payload"}
+	}
+	if !c.isAgent(pr.GetUser().GetLogin()) {
+		return Skip{Reason: "pull request not by the agent"}
+	}
+	cm := p.GetComment()
+	if c.isIgnoredAuthor(cm.GetUser().GetLogin()) {
+		return Skip{Reason: "comment by the agent/bot"}
+	}
+	t, skip, ok := repoTarget(p.GetInstallation(), p.GetRepo())
+	if !ok {
+		return skip
+	}
+	line := cm.GetLine()
+	if cm.Line == nil {
+		line = cm.GetPosition()
+		if cm.Position == nil {
+			line = cm.GetOriginalLine()
+		}
+	}
+	ev := c.issueEvent(workflows.KindReviewComment, t, 0, p.GetSender())
+	ev.Comment = &workflows.Comment{
+		ID:        cm.GetID(),
+		Body:      cm.GetBody(),
+		URL:       cm.GetHTMLURL(),
+		CreatedAt: commentTime(action, cm.CreatedAt, cm.UpdatedAt),
+		Author:    actor(cm.GetUser()),
+		PRNumber:  pr.GetNumber(),
+		Path:      cm.GetPath(),
+		Line:      line,
+	}
+	return c.relay(ev)
+}
+
+// review handles "pull_request_review": a submitted review's body.
+func (c classifier) review(p *github.PullRequestReviewEvent) Decision {
+	action := p.GetAction()
+	if action != "submitted" {
+		return c.unhandled(action)
+	}
+	pr := p.GetPullRequest()
+	if pr.GetNumber() <= 0 {
+		return Skip{Reason: "no pull request in payload"}
+	}
+	if !c.isAgent(pr.GetUser().GetLogin()) {
+		return Skip{Reason: "pull request not by the agent"}
+	}
+	rv := p.GetReview()
+	if c.isIgnoredAuthor(rv.GetUser().GetLogin()) {
+		return Skip{Reason: "review by the agent/bot"}
+	}
+	if strings.TrimSpace(rv.GetBody()) == "" {
+		return Skip{Reason: "review body is empty"}
+	}
+	t, skip, ok := repoTarget(p.GetInstallation(), p.GetRepo())
+	if !ok {
+		return skip
+	}
+	ev := c.issueEvent(workflows.KindReview, t, 0, p.GetSender())
+	ev.Comment = &workflows.Comment{
+		ID:        rv.GetID(),
+		Body:      rv.GetBody(),
+		URL:       rv.GetHTMLURL(),
+		CreatedAt: timestamp(rv.SubmittedAt),
+		Author:    actor(rv.GetUser()),
+		PRNumber:  pr.GetNumber(),
+	}
+	return c.relay(ev)
+}
+
+// workflowRun handles "workflow_run": only completed runs that failed.
+func (c classifier) workflowRun(p *github.WorkflowRunEvent) Decision {
+	action := p.GetAction()
+	if action != "completed" {
+		return c.unhandled(action)
+	}
+	run := p.GetWorkflowRun()
+	if run.GetConclusion() != "failure" {
+		return Skip{Reason: fmt.Sprintf("workflow run conclusion is %q, not \"failure\"", run.GetConclusion())}
+	}
+	t, skip, ok := repoTarget(p.GetInstallation(), p.GetRepo())
+	if !ok {
+		return skip
+	}
+	pr := 0
+	if len(run.PullRequests) > 0 {
+		pr = run.PullRequests[0].GetNumber()
+	}
+	ev := c.issueEvent(workflows.KindCIFailure, t, 0, p.GetSender())
+	ev.CIFailure = &workflows.CIFailure{
+		RunID:        run.GetID(),
+		WorkflowName: run.GetName(),
+		WorkflowPath: run.GetPath(),
+		RunURL:       run.GetHTMLURL(),
+		HeadSHA:      run.GetHeadSHA(),
+		HeadBranch:   run.GetHeadBranch(),
+		PRNumber:     pr,
+	}
+	return c.relay(ev)
+}

@@ -1,0 +1,96 @@
+// Package ingress receives GitHub webhook deliveries, verifies them,
+// classifies each into a Decision with pure functions, and hands dispatched
+// decisions to Temporal through a Dispatcher.
+package ingress
+
+import "github.com/code-factory/code-factory/workflows"
+
+// ConfigPath is the repository file whose changes on the default branch start
+// the per-repository config workflow.
+const ConfigPath = ".code-factory/config.toml"
+
+// ClassifyOptions are the deployment facts classification depends on.
+type ClassifyOptions struct {
+	// Settings hold the task name prefix, the agent login and the bot login
+	// ("" while it is not known yet). They are copied into every workflow input.
+	Settings workflows.Settings
+}
+
+// Decision is what to do with one delivery: StartIssue, SignalIssue,
+// StartRelay, StartConfig or Skip.
+type Decision interface {
+	// Outcome is "started", "signalled" or "skipped".
+	Outcome() string
+	isDecision()
+}
+
+// StartIssue signals the issue workflow, starting it if it is not running
+// (SignalWithStart).
+type StartIssue struct {
+	WorkflowID string
+	Input      workflows.IssueWorkflowInput
+	Event      workflows.IssueEvent
+}
+
+// SignalIssue signals a running issue workflow; it never starts one.
+type SignalIssue struct {
+	WorkflowID string
+	Event      workflows.IssueEvent
+}
+
+// StartRelay starts the relay workflow of one pull-request-scoped delivery.
+type StartRelay struct {
+	// WorkflowID is workflows.RelayWorkflowID(prefix, deliveryID).
+	WorkflowID string
+	Input      workflows.RelayInput
+}
+
+// StartConfig signals the per-repository config workflow, starting it if it
+// is not running (SignalWithStart).
+type StartConfig struct {
+	// WorkflowID is workflows.ConfigWorkflowID(prefix, owner, repo).
+	WorkflowID string
+	Input      workflows.ConfigWorkflowInput
+	Push       workflows.ConfigPush
+}
+
+// Skip ignores the delivery; Reason says why.
+type Skip struct {
+	Reason string
+}
+
+// Outcome implements Decision.
+func (StartIssue) Outcome() string { return "started" }
+
+// Outcome implements Decision.
+func (SignalIssue) Outcome() string { return "signalled" }
+
+// Outcome implements Decision.
+func (StartRelay) Outcome() string { return "started" }
+
+// Outcome implements Decision.
+func (StartConfig) Outcome() string { return "started" }
+
+// Outcome implements Decision.
+func (Skip) Outcome() string { return "skipped" }
+
+func (StartIssue) isDecision()  {}
+func (SignalIssue) isDecision() {}
+func (StartRelay) isDecision()  {}
+func (StartConfig) isDecision() {}
+func (Skip) isDecision()        {}
+
+// workflowID returns the workflow a decision targets ("" for Skip).
+func workflowID(d Decision) string {
+	switch d := d.(type) {
+	case StartIssue:
+		return d.WorkflowID
+	case SignalIssue:
+		return d.WorkflowID
+	case StartRelay:
+		return d.WorkflowID
+	case StartConfig:
+		return d.WorkflowID
+	}
+	return ""
+}

@@ -1,0 +1,42 @@
+package ingress
+
+import (
+	"context"
+	"errors"
+)
+
+// ErrNoWorkflow means the workflow a SignalIssue targets does not exist or
+// has closed: there is no task for the issue.
+var ErrNoWorkflow = errors.New("ingress: no running workflow")
+
+// ErrUnavailable means Temporal could not be reached; GitHub should see the
+// delivery fail so it can be redelivered.
+var ErrUnavailable = errors.New("ingress: temporal unavailable")
+
+// Dispatcher hands classified deliveries to the workflow engine. Errors wrap
+// ErrNoWorkflow or ErrUnavailable when those apply.
+type Dispatcher interface {
+	// SignalWithStartIssue signals the issue workflow, starting it if needed.
+	SignalWithStartIssue(ctx context.Context, d StartIssue) error
+	// SignalIssue signals a running issue workflow; ErrNoWorkflow if there is none.
+	SignalIssue(ctx context.Context, d SignalIssue) error
+	// StartRelay starts a relay workflow; an already-started one is not an error.
+	StartRelay(ctx context.Context, d StartRelay) error
+	// SignalWithStartConfig signals the config workflow, starting it if needed.
+	SignalWithStartConfig(ctx context.Context, d StartConfig) error
+}
+
+// dispatch runs one decision on the dispatcher. Skip is never passed here.
+func dispatch(ctx context.Context, disp Dispatcher, d Decision) error {
+	switch d := d.(type) {
+	case StartIssue:
+		return disp.SignalWithStartIssue(ctx, d)
+	case SignalIssue:
+		return disp.SignalIssue(ctx, d)
+	case StartRelay:
+		return disp.StartRelay(ctx, d)
+	case StartConfig:
+		return disp.SignalWithStartConfig(ctx, d)
+	}
+	return errors.New("ingress: decision cannot be dispatched")
+}

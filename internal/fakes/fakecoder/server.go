@@ -1,0 +1,225 @@
+// Package fakecoder is an in-memory Coder deployment that speaks Coder's
+// REST wire format (users, templates, presets, tasks, workspace builds) on a
+// real loopback listener. Tests use it to drive the Coder client over HTTP,
+// and `code-factory dev` mounts it as a simulator, so nothing here depends
+// on the testing package.
+package fakecoder
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// tokenHeader is the header Coder reads the session token from.
+const tokenHeader = "Coder-Session-Token"
+
+// maxBody caps request bodies the fake reads.
+const maxBody = 1 << 20
+
+// Options configures a fake Coder.
+type Options struct {
+	// Token is the only session token accepted. Empty accepts any non-empty
+	// token; a request without the Coder-Session-Token header is always 401.
+	Token string
+	// OldServer serves tasks only under /api/experimental/tasks, like Coder
+	// releases from before the tasks API was promoted to /api/v2/tasks.
+	// Otherwise both prefixes are served.
+	OldServer bool
+	// StartupPolls is how many GETs of a new (or resumed) task answer
+	// "initializing" before it turns active/idle. 0 means 1; negative means
+	// the task is active/idle at once.
+	StartupPolls int
+	// WorkPolls is how many GETs of a task answer "working" after a
+	// successful send before it turns idle again. 0 means 1; negative means
+	// the task is idle again at once.
+	WorkPolls int
+	// Addr is the listen address; empty means 127.0.0.1 on a free port.
+	Addr string
+	// Logger receives one debug line per request; nil discards.
+	Logger *slog.Logger
+}
+
+// Server is a fake Coder. All methods are safe for concurrent use.
+type Server struct {
+	opts    Options
+	log     *slog.Logger
+	handler http.Handler
+
+	srv *http.Server
+	ln  net.Listener
+	url string
+
+	mu        sync.Mutex
+	orgs      map[string]string // organization name → id
+	users     []User
+	templates []templateRec
+	presets   map[string][]Preset // template version id → presets (nil → null)
+	tasks     []*taskRec          // in creation order
+	requests  []Request
+	sent      map[string][]string // task id → accepted inputs
+	created   []CreateRecord
+}
+
+type templateRec struct {
+	org string
+	Template
+}
+
+// New starts a fake Coder on a loopback listener. It panics if it cannot
+// listen, like httptest.NewServer; use Listen to get the error instead.
+func New(opts Options) *Server {
+	s, err := Listen(opts)
+	if err != nil {
+		panic(fmt.Sprintf("fakecoder: %v", err))
+	}
+	return s
+}
+
+// Listen is New returning the listen error.
+func Listen(opts Options) (*Server, error) {
+	s := NewHandler(opts)
+	addr := opts.Addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	s.ln = ln
+	s.url = "http://" + ln.Addr().String()
+	s.srv = &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error("fakecoder: serve", "err", err)
+		}
+	}()
+	return s, nil
+}
+
+// NewHandler builds a fake Coder without a listener, for mounting Handler
+// inside another server. URL is empty and Close does nothing.
+func NewHandler(opts Options) *Server {
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{
+		opts:    opts,
+		log:     log,
+		orgs:    map[string]string{},
+		presets: map[string][]Preset{},
+		sent:    map[string][]string{},
+	}
+	s.handler = s.routes()
+	return s
+}
+
+// URL is the base URL of the listener, e.g. "http://127.0.0.1:40123".
+func (s *Server) URL() string { return s.url }
+
+// Handler serves the fake's API, for mounting in another process.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Close stops the listener and waits for in-flight requests.
+func (s *Server) Close() {
+	if s.srv == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := s.srv.Shutdown(ctx); err != nil {
+		s.log.Error("fakecoder: shutdown", "err", err)
+	}
+}
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
+		s.writeError(w, http.StatusNotFound, errorResponse{Message: "Route not found."})
+	})
+	mux.HandleFunc("GET /api/v2/users", s.handleUsers)
+	mux.HandleFunc("GET /api/v2/organizations/{org}/templates/{name}", s.handleTemplate)
+	mux.HandleFunc("GET /api/v2/templateversions/{id}/presets", s.handlePresets)
+	mux.HandleFunc("POST /api/v2/workspaces/{id}/builds", s.handleBuild)
+	prefixes := []string{"/api/experimental"}
+	if !s.opts.OldServer {
+		prefixes = append(prefixes, "/api/v2")
+	}
+	for _, p := range prefixes {
+		mux.HandleFunc("GET "+p+"/tasks", s.handleListTasks)
+		mux.HandleFunc("POST "+p+"/tasks/{owner}", s.handleCreateTask)
+		mux.HandleFunc("GET "+p+"/tasks/{owner}/{task}", s.handleGetTask)
+		mux.HandleFunc("DELETE "+p+"/tasks/{owner}/{task}", s.handleDeleteTask)
+		mux.HandleFunc("POST "+p+"/tasks/{owner}/{task}/send", s.handleSend)
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
+		if err != nil {
+			s.writeError(w, http.StatusBadRequest, errorResponse{Message: "Failed to read request body.", Detail: err.Error()})
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		s.record(Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Body: body})
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		if !s.authorized(r) {
+			s.writeError(sw, http.StatusUnauthorized, errorResponse{
+				Message: "You must be logged in to do this.",
+				Detail:  "The session token is missing or invalid.",
+			})
+		} else {
+			mux.ServeHTTP(sw, r)
+		}
+		s.log.Debug("fakecoder", "method", r.Method, "path", r.URL.Path, "status", sw.status)
+	})
+}
+
+func (s *Server) authorized(r *http.Request) bool {
+	got := r.Header.Get(tokenHeader)
+	if got == "" {
+		return false
+	}
+	return s.opts.Token == "" || got == s.opts.Token
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		s.log.Error("fakecoder: encode response", "err", err)
+		http.Error(w, "fakecoder: encode response", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	if _, err := w.Write(b); err != nil {
+		s.log.Debug("fakecoder: write response", "err", err)
+	}
+}
+
+func (s *Server) writeError(w http.ResponseWriter, status int, e errorResponse) {
+	s.writeJSON(w, status, e)
+}
+
+// notFound is Coder's answer for a resource that does not exist.
+func (s *Server) notFound(w http.ResponseWriter) {
+	s.writeError(w, http.StatusNotFound, errorResponse{Message: "Resource not found or you do not have access to this resource"})
+}

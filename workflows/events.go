@@ -1,0 +1,181 @@
+package workflows
+
+// Names registered with the worker. Workflow types are registered under
+// these names, so renaming a Go function never orphans running workflows.
+const (
+	// IssueWorkflowName is the registered name of the per-issue workflow.
+	IssueWorkflowName = "IssueWorkflow"
+	// RelayWorkflowName is the registered name of the pull-request relay workflow.
+	RelayWorkflowName = "RelayWorkflow"
+	// ConfigWorkflowName is the registered name of the per-repository config workflow.
+	ConfigWorkflowName = "ConfigWorkflow"
+	// ScheduledJobWorkflowName is the registered name of a scheduled job run.
+	ScheduledJobWorkflowName = "ScheduledJobWorkflow"
+	// FailedRunWorkflowName is the registered name of a failed-run hook task.
+	FailedRunWorkflowName = "FailedRunWorkflow"
+)
+
+// IssueEventSignal is the one signal channel of the issue workflow. Every
+// GitHub event about the issue travels on it, so the workflow sees them in
+// the order they were delivered.
+const IssueEventSignal = "github-event"
+
+// EventKind says what happened on GitHub.
+type EventKind string
+
+// The kinds of IssueEvent.
+const (
+	// KindAssigned: the agent was assigned to the issue.
+	KindAssigned EventKind = "assigned"
+	// KindReopened: the issue was reopened while the agent is assigned.
+	KindReopened EventKind = "reopened"
+	// KindClosed: the issue was closed.
+	KindClosed EventKind = "closed"
+	// KindUnassigned: the agent was unassigned.
+	KindUnassigned EventKind = "unassigned"
+	// KindIssueComment: a comment was created or edited on the issue.
+	KindIssueComment EventKind = "issue_comment"
+	// KindPRComment: a conversation comment on the agent's pull request.
+	KindPRComment EventKind = "pr_comment"
+	// KindReviewComment: a review comment on a line of the agent's pull request.
+	KindReviewComment EventKind = "review_comment"
+	// KindReview: a submitted review with a body on the agent's pull request.
+	KindReview EventKind = "review"
+	// KindCIFailure: a failed workflow run on the agent's pull request head.
+	KindCIFailure EventKind = "ci_failure"
+)
+
+// Starts reports whether the kind may start an issue workflow (SignalWithStart).
+func (k EventKind) Starts() bool { return k == KindAssigned || k == KindReopened }
+
+// Ends reports whether the kind ends the issue's task.
+func (k EventKind) Ends() bool { return k == KindClosed || k == KindUnassigned }
+
+// IsComment reports whether the kind carries a Comment to forward.
+func (k EventKind) IsComment() bool {
+	return k == KindIssueComment || k == KindPRComment || k == KindReviewComment || k == KindReview
+}
+
+// Repo names a GitHub repository. It converts to activities.Repo.
+type Repo struct {
+	Owner string `json:"owner"`
+	Name  string `json:"name"`
+}
+
+// FullName is "owner/name".
+func (r Repo) FullName() string { return r.Owner + "/" + r.Name }
+
+// Actor is a GitHub user.
+type Actor struct {
+	Login string `json:"login"`
+	ID    int64  `json:"id"`
+}
+
+// Comment is a comment, review comment or review body to forward to the task.
+type Comment struct {
+	// ID is the comment id (the review id for KindReview).
+	ID int64 `json:"id"`
+	// Body is the text as GitHub delivered it; it is sanitised before sending.
+	Body string `json:"body"`
+	// URL is the comment's html_url.
+	URL string `json:"url"`
+	// CreatedAt is GitHub's timestamp, sent as "Timestamp:".
+	CreatedAt string `json:"created_at"`
+	// Author wrote the comment.
+	Author Actor `json:"author"`
+	// PRNumber is the pull request the comment is on (0 for an issue comment).
+	PRNumber int `json:"pr_number,omitempty"`
+	// Path and Line locate a review comment ("File: path:line").
+	Path string `json:"path,omitempty"`
+	Line int    `json:"line,omitempty"`
+}
+
+// CIFailure is a failed workflow run on the agent's pull request.
+type CIFailure struct {
+	RunID        int64  `json:"run_id"`
+	WorkflowName string `json:"workflow_name"`
+	// WorkflowPath is the run's workflow file, e.g. ".github/workflows/ci.yml".
+	WorkflowPath string `json:"workflow_path"`
+	RunURL       string `json:"run_url"`
+	HeadSHA      string `json:"head_sha"`
+	HeadBranch   string `json:"head_branch"`
+	PRNumber     int    `json:"pr_number"`
+	PRURL        string `json:"pr_url"`
+}
+
+// IssueEvent is the payload of IssueEventSignal: one GitHub delivery about an
+// issue, already classified by the ingress (or resolved by the relay workflow).
+type IssueEvent struct {
+	// DeliveryID is GitHub's X-GitHub-Delivery; the workflow applies each once.
+	DeliveryID     string    `json:"delivery_id"`
+	Kind           EventKind `json:"kind"`
+	InstallationID int64     `json:"installation_id"`
+	Repo           Repo      `json:"repo"`
+	IssueNumber    int       `json:"issue_number"`
+	IssueURL       string    `json:"issue_url,omitempty"`
+	// Sender is who caused the event (the assigner for KindAssigned).
+	Sender    Actor      `json:"sender"`
+	Comment   *Comment   `json:"comment,omitempty"`
+	CIFailure *CIFailure `json:"ci_failure,omitempty"`
+}
+
+// Settings are the deployment settings a workflow needs to make decisions.
+// The ingress puts them in every workflow input, so workflow code never
+// reads the environment.
+type Settings struct {
+	// TaskNamePrefix is CODER_TASK_NAME_PREFIX ("gh").
+	TaskNamePrefix string `json:"task_name_prefix"`
+	// AgentLogin is AGENT_GITHUB_USERNAME.
+	AgentLogin string `json:"agent_login"`
+	// BotLogin is the App's "<slug>[bot]" login, if known when the workflow started.
+	BotLogin string `json:"bot_login,omitempty"`
+	// EventsPerRun is how many events an issue workflow run handles before
+	// it continues as new (0: the default, 500).
+	EventsPerRun int `json:"events_per_run,omitempty"`
+}
+
+// IssueWorkflowInput starts an issue workflow. Carry is set only when the
+// workflow continues as new.
+type IssueWorkflowInput struct {
+	Settings       Settings    `json:"settings"`
+	Repo           Repo        `json:"repo"`
+	IssueNumber    int         `json:"issue_number"`
+	InstallationID int64       `json:"installation_id"`
+	Carry          *IssueCarry `json:"carry,omitempty"`
+}
+
+// RelayInput starts a relay workflow for one pull-request-scoped delivery.
+// Event.IssueNumber is 0: the relay resolves it from the pull request.
+// For KindCIFailure, Event.CIFailure.PRNumber is 0 when the payload listed
+// no pull request; the relay then looks the pull request up by head SHA.
+type RelayInput struct {
+	Settings Settings   `json:"settings"`
+	Event    IssueEvent `json:"event"`
+}
+
+// ConfigPushSignal is the signal of the per-repository config workflow.
+const ConfigPushSignal = "config-push"
+
+// ConfigPush is a push to the default branch that touches (or may touch,
+// when GitHub truncated the commit list) .code-factory/config.toml.
+type ConfigPush struct {
+	DeliveryID     string `json:"delivery_id"`
+	InstallationID int64  `json:"installation_id"`
+	Repo           Repo   `json:"repo"`
+	DefaultBranch  string `json:"default_branch"`
+	Before         string `json:"before"`
+	After          string `json:"after"`
+	Pusher         Actor  `json:"pusher"`
+	// Removed is true when the push deleted the file.
+	Removed bool `json:"removed,omitempty"`
+	// Truncated is true when GitHub's commit list was cut and the workflow
+	// must compare Before...After to know whether the file changed.
+	Truncated bool `json:"truncated,omitempty"`
+}
+
+// ConfigWorkflowInput starts the per-repository config workflow.
+type ConfigWorkflowInput struct {
+	Settings       Settings `json:"settings"`
+	Repo           Repo     `json:"repo"`
+	InstallationID int64    `json:"installation_id"`
+}

@@ -1,0 +1,99 @@
+package workflows
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// MaxTaskNameLength is Coder's limit on task names.
+const MaxTaskNameLength = 32
+
+// nonNameChars are runs of what Coder task names may not contain.
+var nonNameChars = regexp.MustCompile(`[^a-zA-Z0-9]+`)
+
+// IssueWorkflowID names the one long-lived workflow of an issue:
+// "{prefix}-{owner}/{repo}-{issue}", e.g. "gh-acme/widgets-42".
+// GitHub owners and repository names cannot contain "/", so the ID is unambiguous.
+func IssueWorkflowID(prefix, owner, repo string, issue int) string {
+	return fmt.Sprintf("%s-%s/%s-%d", prefix, owner, repo, issue)
+}
+
+// ParseIssueWorkflowID is the inverse of IssueWorkflowID.
+func ParseIssueWorkflowID(prefix, id string) (owner, repo string, issue int, err error) {
+	rest, ok := strings.CutPrefix(id, prefix+"-")
+	if !ok {
+		return "", "", 0, fmt.Errorf("workflow id %q: missing prefix %q", id, prefix+"-")
+	}
+	owner, rest, ok = strings.Cut(rest, "/")
+	if !ok || owner == "" {
+		return "", "", 0, fmt.Errorf("workflow id %q: missing owner", id)
+	}
+	dash := strings.LastIndex(rest, "-")
+	if dash <= 0 {
+		return "", "", 0, fmt.Errorf("workflow id %q: missing repo or issue number", id)
+	}
+	repo = rest[:dash]
+	if strings.Contains(repo, "/") {
+		return "", "", 0, fmt.Errorf("workflow id %q: repo contains '/'", id)
+	}
+	issue, err = strconv.Atoi(rest[dash+1:])
+	if err != nil || issue <= 0 {
+		return "", "", 0, fmt.Errorf("workflow id %q: bad issue number", id)
+	}
+	return owner, repo, issue, nil
+}
+
+// RelayWorkflowID names the short relay workflow of one pull-request-scoped
+// delivery. It is derived from the delivery id, so a redelivery is a no-op.
+func RelayWorkflowID(prefix, deliveryID string) string {
+	return prefix + "-relay-" + deliveryID
+}
+
+// ParseRelayWorkflowID is the inverse of RelayWorkflowID.
+func ParseRelayWorkflowID(prefix, id string) (deliveryID string, err error) {
+	d, ok := strings.CutPrefix(id, prefix+"-relay-")
+	if !ok || d == "" {
+		return "", fmt.Errorf("workflow id %q: not a relay workflow id", id)
+	}
+	return d, nil
+}
+
+// ConfigWorkflowID names the per-repository config workflow:
+// "{prefix}-config-{owner}/{repo}".
+func ConfigWorkflowID(prefix, owner, repo string) string {
+	return fmt.Sprintf("%s-config-%s/%s", prefix, owner, repo)
+}
+
+// ParseConfigWorkflowID is the inverse of ConfigWorkflowID.
+func ParseConfigWorkflowID(prefix, id string) (owner, repo string, err error) {
+	rest, ok := strings.CutPrefix(id, prefix+"-config-")
+	if !ok {
+		return "", "", fmt.Errorf("workflow id %q: not a config workflow id", id)
+	}
+	owner, repo, ok = strings.Cut(rest, "/")
+	if !ok || owner == "" || repo == "" || strings.Contains(repo, "/") {
+		return "", "", fmt.Errorf("workflow id %q: bad owner/repo", id)
+	}
+	return owner, repo, nil
+}
+
+// TaskName is the Coder task name of an issue, "{prefix}-{repo}-{issue}",
+// cut to Coder's 32 characters exactly like coder-action: only the repo part
+// is shortened, and dashes left at its end are trimmed. Coder accepts only
+// letters and digits joined by single dashes, so runs of other characters
+// in the repo name ("my_repo", "foo.js", "a--b") become one dash; names
+// coder-action could create are unchanged.
+func TaskName(prefix, repo string, issue int) (string, error) {
+	repo = strings.Trim(nonNameChars.ReplaceAllString(repo, "-"), "-")
+	num := strconv.Itoa(issue)
+	room := MaxTaskNameLength - len(prefix) - len(num) - 2
+	if room <= 0 {
+		return "", fmt.Errorf("task name prefix %q and issue %d leave no room for the repo name (max %d chars)", prefix, issue, MaxTaskNameLength)
+	}
+	if len(repo) > room {
+		repo = strings.TrimRight(repo[:room], "-")
+	}
+	return prefix + "-" + repo + "-" + num, nil
+}

@@ -1,0 +1,90 @@
+package workflows
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestIssueWorkflowIDRoundTrip(t *testing.T) {
+	cases := []struct {
+		prefix, owner, repo string
+		issue               int
+		want                string
+	}{
+		{"gh", "acme", "widgets", 42, "gh-acme/widgets-42"},
+		{"gh", "xmtplabs", "coder-action", 7, "gh-xmtplabs/coder-action-7"},
+		{"cf-prod", "a-b", "my-repo-2", 1, "cf-prod-a-b/my-repo-2-1"},
+	}
+	for _, c := range cases {
+		id := IssueWorkflowID(c.prefix, c.owner, c.repo, c.issue)
+		if id != c.want {
+			t.Fatalf("IssueWorkflowID = %q, want %q", id, c.want)
+		}
+		owner, repo, issue, err := ParseIssueWorkflowID(c.prefix, id)
+		if err != nil || owner != c.owner || repo != c.repo || issue != c.issue {
+			t.Fatalf("ParseIssueWorkflowID(%q) = %q %q %d %v", id, owner, repo, issue, err)
+		}
+	}
+}
+
+func TestParseIssueWorkflowIDRejects(t *testing.T) {
+	for _, id := range []string{"", "gh-", "gh-acme", "gh-acme/widgets", "gh-acme/widgets-x", "gh-acme/widgets-0", "xx-acme/widgets-1", "gh-/widgets-1", "gh-acme/a/b-1"} {
+		if _, _, _, err := ParseIssueWorkflowID("gh", id); err == nil {
+			t.Errorf("ParseIssueWorkflowID(%q) accepted", id)
+		}
+	}
+}
+
+func TestRelayAndConfigIDsRoundTrip(t *testing.T) {
+	id := RelayWorkflowID("gh", "72d3162e-cc78-11e3-81ab-4c9367dc0958")
+	if id != "gh-relay-72d3162e-cc78-11e3-81ab-4c9367dc0958" {
+		t.Fatalf("RelayWorkflowID = %q", id)
+	}
+	if d, err := ParseRelayWorkflowID("gh", id); err != nil || d != "72d3162e-cc78-11e3-81ab-4c9367dc0958" {
+		t.Fatalf("ParseRelayWorkflowID = %q %v", d, err)
+	}
+	if _, err := ParseRelayWorkflowID("gh", "gh-acme/widgets-1"); err == nil {
+		t.Fatal("ParseRelayWorkflowID accepted an issue id")
+	}
+	cid := ConfigWorkflowID("gh", "acme", "widgets")
+	if cid != "gh-config-acme/widgets" {
+		t.Fatalf("ConfigWorkflowID = %q", cid)
+	}
+	if o, r, err := ParseConfigWorkflowID("gh", cid); err != nil || o != "acme" || r != "widgets" {
+		t.Fatalf("ParseConfigWorkflowID = %q %q %v", o, r, err)
+	}
+	if _, _, err := ParseConfigWorkflowID("gh", "gh-config-acme"); err == nil {
+		t.Fatal("ParseConfigWorkflowID accepted a missing repo")
+	}
+}
+
+func TestTaskNameMatchesCoderAction(t *testing.T) {
+	cases := []struct {
+		prefix, repo string
+		issue        int
+		want         string
+	}{
+		{"gh", "widgets", 42, "gh-widgets-42"},
+		{"gh", "coder-action", 123, "gh-coder-action-123"},
+		// 32 - len("gh") - len("7") - 2 = 27 characters of repo.
+		{"gh", "a-very-long-repository-name-that-goes-on", 7, "gh-a-very-long-repository-name-7"},
+		// The cut lands right after a dash: trailing dashes are trimmed.
+		{"gh", "abcdefghijklmnopqrstuvwxyz-tail", 7, "gh-abcdefghijklmnopqrstuvwxyz-7"},
+		// Coder accepts letters and digits joined by single dashes only.
+		{"gh", "my_repo.js", 3, "gh-my-repo-js-3"},
+		{"gh", "a--b", 3, "gh-a-b-3"},
+		{"gh", ".github", 3, "gh-github-3"},
+	}
+	for _, c := range cases {
+		got, err := TaskName(c.prefix, c.repo, c.issue)
+		if err != nil || got != c.want {
+			t.Errorf("TaskName(%q,%q,%d) = %q, %v; want %q", c.prefix, c.repo, c.issue, got, err, c.want)
+		}
+		if len(got) > MaxTaskNameLength {
+			t.Errorf("TaskName %q is longer than %d", got, MaxTaskNameLength)
+		}
+	}
+	if _, err := TaskName(strings.Repeat("p", 28), "r", 12); err == nil {
+		t.Error("TaskName accepted a prefix that leaves no room")
+	}
+}

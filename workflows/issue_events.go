@@ -1,0 +1,137 @@
+package workflows
+
+import (
+	"errors"
+	"strings"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/code-factory/code-factory/activities"
+	"github.com/code-factory/code-factory/activities/coder"
+)
+
+// Limits of one batched input: comments waiting together are sent as one
+// input, each keeping its header block, up to these bounds.
+const (
+	maxBatchComments = 10
+	maxBatchBytes    = 256 << 10
+)
+
+// comments forwards the comment ev and the comments queued right behind it
+// as one input once the task is ready.
+func (w *issueWorkflow) comments(ctx workflow.Context, ev IssueEvent) error {
+	var inputs []string
+	size := 0
+	for {
+		msg, ok := w.prepare(ctx, ev)
+		if ok {
+			inputs = append(inputs, msg)
+			size += len(msg)
+		}
+		if w.end != nil || len(w.carry.Pending) == 0 || !w.carry.Pending[0].Kind.IsComment() ||
+			len(inputs) >= maxBatchComments || size >= maxBatchBytes {
+			break
+		}
+		ev = w.pop()
+	}
+	if len(inputs) == 0 || w.end != nil {
+		return nil
+	}
+	return w.deliver(ctx, func(wctx workflow.Context) error {
+		args := activities.DeliverInputArgs{Task: coder.TaskRef(*w.carry.Task), Input: JoinInputs(inputs)}
+		return workflow.ExecuteActivity(waitCtx(wctx), a.DeliverInput, args).Get(wctx, nil)
+	})
+}
+
+// prepare checks a comment's author, acknowledges it with "eyes" and
+// renders it. ok is false when it must not be forwarded.
+func (w *issueWorkflow) prepare(ctx workflow.Context, ev IssueEvent) (string, bool) {
+	c := ev.Comment
+	if c == nil {
+		return "", false
+	}
+	login := c.Author.Login
+	if strings.EqualFold(login, w.in.Settings.AgentLogin) || (w.in.Settings.BotLogin != "" && strings.EqualFold(login, w.in.Settings.BotLogin)) {
+		w.logger.Info("comment by the agent or the App not forwarded", "author", login)
+		return "", false
+	}
+	perm, err := w.permission(ctx, login)
+	if err != nil {
+		w.logger.Error("author permission check failed; comment not forwarded", "author", login, "error", err)
+		return "", false
+	}
+	if perm == "bot" {
+		w.logger.Info("comment by the App not forwarded", "author", login)
+		return "", false
+	}
+	if !mayWrite(perm) {
+		w.logger.Info("comment by a user without write access not forwarded", "author", login, "permission", perm)
+		w.noteOutsider(ctx, login)
+		return "", false
+	}
+	if ev.Kind != KindReview {
+		in := activities.ReactInput{InstallationID: w.in.InstallationID, Repo: activities.Repo(w.in.Repo), CommentID: c.ID, Review: ev.Kind == KindReviewComment}
+		if err := workflow.ExecuteActivity(githubCtx(ctx), a.React, in).Get(ctx, nil); err != nil {
+			w.logger.Warn("eyes reaction failed", "comment", c.ID, "error", err)
+		}
+	}
+	return FormatComment(ev.Kind, *c), true
+}
+
+// noteOutsider says on the status comment, once per outsider, that comments
+// from people without write access are not forwarded.
+func (w *issueWorkflow) noteOutsider(ctx workflow.Context, login string) {
+	for _, o := range w.carry.Outsiders {
+		if strings.EqualFold(o, login) {
+			return
+		}
+	}
+	w.carry.Outsiders = append(w.carry.Outsiders, login)
+	if err := w.setStatus(ctx, w.carry.StatusText); err != nil {
+		w.logger.Warn("status comment not updated", "error", err)
+	}
+}
+
+// ciFailure relays a failed CI run. Failures of the same head commit that
+// pile up while the agent is busy collapse into the newest: a queued newer
+// one makes this one a no-op, and a newer one arriving while this one waits
+// for the task cancels this one.
+func (w *issueWorkflow) ciFailure(ctx workflow.Context, ev IssueEvent) error {
+	f := ev.CIFailure
+	if f == nil {
+		return nil
+	}
+	for _, p := range w.carry.Pending {
+		if p.Kind == KindCIFailure && p.CIFailure != nil && p.CIFailure.HeadSHA == f.HeadSHA {
+			w.logger.Info("failed run collapsed into a newer one", "run", f.RunID, "newer", p.CIFailure.RunID)
+			return nil
+		}
+	}
+	w.delivering, w.superseded = f, false
+	defer func() { w.delivering = nil }()
+	return w.deliver(ctx, func(wctx workflow.Context) error {
+		in := activities.CIRelayInput{InstallationID: w.in.InstallationID, Repo: activities.Repo(w.in.Repo), Run: activities.CIRun(*f), Task: coder.TaskRef(*w.carry.Task)}
+		return workflow.ExecuteActivity(waitCtx(wctx), a.RelayCIFailure, in).Get(wctx, nil)
+	})
+}
+
+// deliver runs a delivering activity that the issue's end may cancel. A
+// task that never became ready is reported on the status comment; other
+// failures are logged and the workflow goes on serving events.
+func (w *issueWorkflow) deliver(ctx workflow.Context, send func(workflow.Context) error) error {
+	if w.carry.Task == nil {
+		return nil
+	}
+	err := w.cancellable(ctx, send)
+	if err == nil || w.superseded {
+		return nil
+	}
+	var ae *temporal.ApplicationError
+	if errors.As(err, &ae) && ae.Type() == activities.ErrTypeTaskNotReady {
+		w.logger.Warn("input not delivered: task not ready", "error", err)
+		return w.setStatus(ctx, statusUndelivered(w.carry.Task.URL, true))
+	}
+	w.logger.Error("input not delivered", "error", err)
+	return w.setStatus(ctx, statusUndelivered(w.carry.Task.URL, false))
+}

@@ -1,0 +1,69 @@
+package workflows
+
+// IssueCarry is the state an issue workflow carries across continue-as-new.
+type IssueCarry struct {
+	// Task is the Coder task, once created.
+	Task *TaskRef `json:"task,omitempty"`
+	// Requester assigned the agent; the task runs as their Coder user.
+	Requester Actor `json:"requester"`
+	// StatusCommentID is the status comment's id once written.
+	StatusCommentID int64 `json:"status_comment_id,omitempty"`
+	// StatusText is the status comment's current visible text.
+	StatusText string `json:"status_text,omitempty"`
+	// Permissions caches each comment author's repository permission.
+	Permissions map[string]string `json:"permissions,omitempty"`
+	// Outsiders are the people without write access whose comments were
+	// skipped, in the order first skipped; the status comment notes them.
+	Outsiders []string `json:"outsiders,omitempty"`
+	// Pending are events received but not yet handled, in arrival order.
+	Pending []IssueEvent `json:"pending,omitempty"`
+	// SeenDeliveries are recent delivery ids, oldest first (bounded).
+	SeenDeliveries []string `json:"seen_deliveries,omitempty"`
+}
+
+// TaskRef is the Coder task of an issue. It converts to coder.TaskRef.
+type TaskRef struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Owner       string `json:"owner"`
+	WorkspaceID string `json:"workspace_id"`
+	URL         string `json:"url"`
+}
+
+// maxSeenDeliveries bounds the redelivery filter.
+const maxSeenDeliveries = 500
+
+// deliverySet is a bounded set of recent delivery ids. The slice keeps the
+// order (the only thing ever iterated); the map answers membership.
+type deliverySet struct {
+	order []string
+	index map[string]struct{}
+}
+
+func newDeliverySet(ids []string) *deliverySet {
+	s := &deliverySet{index: make(map[string]struct{}, len(ids))}
+	for _, id := range ids {
+		s.add(id)
+	}
+	return s
+}
+
+// add records id and reports whether it was new.
+func (s *deliverySet) add(id string) bool {
+	if id == "" {
+		return true
+	}
+	if _, ok := s.index[id]; ok {
+		return false
+	}
+	s.order = append(s.order, id)
+	s.index[id] = struct{}{}
+	if len(s.order) > maxSeenDeliveries {
+		delete(s.index, s.order[0])
+		s.order = s.order[1:]
+	}
+	return true
+}
+
+// ids returns the ids oldest first, for continue-as-new.
+func (s *deliverySet) ids() []string { return append([]string(nil), s.order...) }

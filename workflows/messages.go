@@ -1,0 +1,114 @@
+package workflows
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// feedbackInstructions is the instruction block coder-action sends with
+// every forwarded comment.
+const feedbackInstructions = "[INSTRUCTIONS]\nUse the /receiving-feedback skill to handle the following comment.\n[END INSTRUCTIONS]"
+
+// FormatComment renders a forwarded comment in coder-action's format:
+// "New Comment on Issue: <url>" or "New Comment on PR: <url>", then
+// Commenter, Timestamp, an optional "File: path:line", the instructions and
+// the sanitised comment body.
+func FormatComment(kind EventKind, c Comment) string {
+	var b strings.Builder
+	if kind == KindIssueComment {
+		fmt.Fprintf(&b, "New Comment on Issue: %s\n", c.URL)
+	} else {
+		fmt.Fprintf(&b, "New Comment on PR: %s\n", c.URL)
+	}
+	fmt.Fprintf(&b, "Commenter: %s\nTimestamp: %s", c.Author.Login, c.CreatedAt)
+	if c.Path != "" {
+		fmt.Fprintf(&b, "\nFile: %s", c.Path)
+		if c.Line > 0 {
+			fmt.Fprintf(&b, ":%d", c.Line)
+		}
+	}
+	fmt.Fprintf(&b, "\n\n%s\n\n[COMMENT]\n%s\n[END COMMENT]", feedbackInstructions, Sanitize(c.Body))
+	return b.String()
+}
+
+// JoinInputs joins several rendered inputs into one, each keeping its own
+// header block.
+func JoinInputs(inputs []string) string {
+	return strings.Join(inputs, "\n\n---\n\n")
+}
+
+var htmlComment = regexp.MustCompile(`(?s)<!--.*?-->`)
+
+// Sanitize removes what a human reader of the comment cannot see but the
+// agent would read: HTML comments, zero-width characters and bidirectional
+// control characters.
+func Sanitize(s string) string {
+	s = htmlComment.ReplaceAllString(s, "")
+	// An unterminated "<!--" hides the rest of the comment when rendered.
+	if i := strings.Index(s, "<!--"); i >= 0 {
+		s = s[:i]
+	}
+	return strings.Map(func(r rune) rune {
+		if invisible(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// invisible reports zero-width and bidirectional-control characters.
+func invisible(r rune) bool {
+	switch {
+	case r >= 0x200B && r <= 0x200F: // zero-width space/joiners, LRM, RLM
+		return true
+	case r >= 0x202A && r <= 0x202E: // bidi embeddings and overrides
+		return true
+	case r >= 0x2060 && r <= 0x2064: // word joiner, invisible operators
+		return true
+	case r >= 0x2066 && r <= 0x2069: // bidi isolates
+		return true
+	case r == 0xFEFF || r == 0x180E || r == 0x061C || r == 0x00AD:
+		return true
+	case r >= 0xE0000 && r <= 0xE007F: // tag characters
+		return true
+	}
+	return false
+}
+
+// Status texts of the issue's status comment.
+func statusCreated(url string) string { return "Task created: " + url }
+func statusRunning(url string) string { return "Task is running: " + url }
+func statusFailed(url string) string  { return "Failed to create task sandbox: " + url }
+func statusCompleted() string         { return "Task completed." }
+func statusUnassigned() string        { return "Task cancelled: the agent was unassigned." }
+func statusUndelivered(url string, notReady bool) string {
+	if notReady {
+		return "Input could not be delivered: the task did not become ready in time. Check the task: " + url
+	}
+	return "Input could not be delivered to the task; the error is in code-factory's logs. Check the task: " + url
+}
+
+func statusNotPermitted(assigner, agent string) string {
+	return fmt.Sprintf("@%s, only people with write, maintain or admin access to this repository can assign @%s. Ask a maintainer to assign it.", assigner, agent)
+}
+
+func statusNoCoderUser(assigner string, matches int) string {
+	if matches > 1 {
+		return fmt.Sprintf("@%s, your GitHub account is linked to %d Coder users, so no task was started. Keep exactly one Coder account linked to your GitHub account, then assign the agent again.", assigner, matches)
+	}
+	return fmt.Sprintf("@%s, no Coder user is linked to your GitHub account, so no task was started. Sign in to Coder with GitHub (or link your GitHub account in Coder's account settings), then assign the agent again.", assigner)
+}
+
+// outsiderNote is appended to the status comment once someone without write
+// access has commented. Logins are quoted, not @-mentioned.
+func outsiderNote(logins []string) string {
+	return "Note: comments from people without write access to this repository are not forwarded to the agent (not forwarded so far: `" + strings.Join(logins, "`, `") + "`)."
+}
+
+// statusInvalidConfig explains an invalid .code-factory/config.toml.
+func statusInvalidConfig(problems []string) string {
+	return "`.code-factory/config.toml` on the default branch is invalid, so no task was started:\n\n- " +
+		strings.Join(problems, "\n- ") +
+		"\n\nFix the file (check it locally with `code-factory validate`), then assign the agent again."
+}

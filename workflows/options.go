@@ -1,0 +1,52 @@
+package workflows
+
+import (
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/code-factory/code-factory/activities"
+	ghapi "github.com/code-factory/code-factory/activities/github"
+)
+
+// a is the activity receiver; workflows name activities by method value.
+var a *activities.Activities
+
+// nonRetryable are the activity error types never worth retrying.
+func nonRetryable() []string {
+	return []string{activities.ErrTypeTaskNotReady, activities.ErrTypeCoderClient, activities.ErrTypeBadInput, ghapi.ErrTypeClient}
+}
+
+// githubCtx: short GitHub calls, retried with backoff for up to six hours.
+func githubCtx(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout:    time.Minute,
+		ScheduleToCloseTimeout: 6 * time.Hour,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        time.Second,
+			BackoffCoefficient:     2,
+			MaximumInterval:        5 * time.Minute,
+			NonRetryableErrorTypes: nonRetryable(),
+		},
+	})
+}
+
+// coderCtx: short Coder calls, retried like GitHub calls.
+func coderCtx(ctx workflow.Context) workflow.Context { return githubCtx(ctx) }
+
+// waitCtx: activities that poll a task until it is ready. They heartbeat
+// every poll and end themselves at the worker's ready timeout.
+func waitCtx(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout:    2 * time.Hour,
+		HeartbeatTimeout:       time.Minute,
+		ScheduleToCloseTimeout: 6 * time.Hour,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        time.Second,
+			BackoffCoefficient:     2,
+			MaximumInterval:        time.Minute,
+			NonRetryableErrorTypes: nonRetryable(),
+		},
+	})
+}

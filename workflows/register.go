@@ -1,0 +1,17 @@
+package workflows
+
+import (
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/code-factory/code-factory/activities"
+)
+
+// Register registers every workflow under its stable name, and the
+// activities once.
+func Register(r worker.Registry, acts *activities.Activities) {
+	r.RegisterWorkflowWithOptions(IssueWorkflow, workflow.RegisterOptions{Name: IssueWorkflowName})
+	r.RegisterWorkflowWithOptions(RelayWorkflow, workflow.RegisterOptions{Name: RelayWorkflowName})
+	r.RegisterActivityWithOptions(acts, activity.RegisterOptions{})
+}

@@ -1,0 +1,84 @@
+package workflows
+
+import (
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/code-factory/code-factory/activities"
+)
+
+// RelayWorkflow routes one pull-request-scoped delivery to the workflow of
+// the issue the pull request closes. Tasks are keyed on the issue, never on
+// the pull request number. When there is no linked issue, or no workflow for
+// it, the relay ends quietly and logs why.
+func RelayWorkflow(ctx workflow.Context, in RelayInput) error {
+	r := &relay{in: in, ev: in.Event}
+	r.setup(ctx)
+	return r.run(ctx)
+}
+
+type relay struct {
+	in     RelayInput
+	ev     IssueEvent
+	logger log.Logger
+}
+
+func (r *relay) setup(ctx workflow.Context) {
+	r.logger = log.With(workflow.GetLogger(ctx), "repo", r.ev.Repo.FullName(), "delivery", r.ev.DeliveryID, "kind", r.ev.Kind)
+}
+
+func (r *relay) run(ctx workflow.Context) error {
+	pr, ok, err := r.pullRequest(ctx)
+	if err != nil || !ok {
+		return err
+	}
+	var issue int
+	in := activities.LinkedIssueInput{InstallationID: r.ev.InstallationID, Repo: activities.Repo(r.ev.Repo), PRNumber: pr}
+	if err := workflow.ExecuteActivity(githubCtx(ctx), a.LinkedIssue, in).Get(ctx, &issue); err != nil {
+		return err
+	}
+	if issue == 0 {
+		r.logger.Info("pull request closes no issue; nothing to relay", "pr", pr)
+		return nil
+	}
+	r.ev.IssueNumber = issue
+	id := IssueWorkflowID(r.in.Settings.TaskNamePrefix, r.ev.Repo.Owner, r.ev.Repo.Name, issue)
+	if err := workflow.SignalExternalWorkflow(ctx, id, "", IssueEventSignal, r.ev).Get(ctx, nil); err != nil {
+		r.logger.Info("no running workflow for the linked issue; nothing to relay", "workflow_id", id, "error", err)
+		return nil
+	}
+	r.logger.Info("relayed", "workflow_id", id, "pr", pr)
+	return nil
+}
+
+// pullRequest returns the pull request the event is about. For a failed run
+// it checks that the pull request is the agent's and the run is on its
+// current head; ok is false when the run must not be relayed.
+func (r *relay) pullRequest(ctx workflow.Context) (int, bool, error) {
+	if r.ev.Kind != KindCIFailure {
+		if r.ev.Comment == nil || r.ev.Comment.PRNumber == 0 {
+			r.logger.Warn("relay event without a pull request")
+			return 0, false, nil
+		}
+		return r.ev.Comment.PRNumber, true, nil
+	}
+	f := r.ev.CIFailure
+	var pr activities.RunPR
+	in := activities.RunPRInput{InstallationID: r.ev.InstallationID, Repo: activities.Repo(r.ev.Repo), PRNumber: f.PRNumber, HeadSHA: f.HeadSHA, AgentLogin: r.in.Settings.AgentLogin}
+	if err := workflow.ExecuteActivity(githubCtx(ctx), a.FindRunPR, in).Get(ctx, &pr); err != nil {
+		return 0, false, err
+	}
+	switch {
+	case !pr.Found:
+		r.logger.Info("failed run has no pull request", "run", f.RunID)
+		return 0, false, nil
+	case !pr.ByAgent:
+		r.logger.Info("failed run is not on the agent's pull request", "run", f.RunID, "pr", pr.Number)
+		return 0, false, nil
+	case !pr.Current:
+		r.logger.Info("failed run is on a stale head; not relayed", "run", f.RunID, "pr", pr.Number)
+		return 0, false, nil
+	}
+	f.PRNumber, f.PRURL = pr.Number, pr.URL
+	return pr.Number, true, nil
+}
