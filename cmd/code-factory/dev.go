@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/code-factory/code-factory/internal/config"
 	"github.com/code-factory/code-factory/internal/devserver"
@@ -83,8 +84,10 @@ func startSimulators(cfg *config.Config, logger *slog.Logger) (*simulators, erro
 	if err != nil {
 		return nil, err
 	}
-	gh := fakegithub.New(fakegithub.Options{AppID: simAppID, PublicKey: &key.PublicKey, Logger: logger.With("component", "simulated-github")})
-	cs := fakecoder.New(fakecoder.Options{Token: simCoderToken, Logger: logger.With("component", "simulated-coder")})
+	// The fakes log each request at debug; a newcomer should see them.
+	loud := slog.New(raiseToInfo{logger.Handler()})
+	gh := fakegithub.New(fakegithub.Options{AppID: simAppID, PublicKey: &key.PublicKey, Logger: loud.With("component", "simulated-github")})
+	cs := fakecoder.New(fakecoder.Options{Token: simCoderToken, Logger: loud.With("component", "simulated-coder")})
 	cs.SeedDefault()
 	cs.AddUser(simAssignerID, simAssigner)
 	if cfg.AgentGitHubUsername == "" {
@@ -99,6 +102,9 @@ func startSimulators(cfg *config.Config, logger *slog.Logger) (*simulators, erro
 	cfg.CoderToken = simCoderToken
 	if len(cfg.WebhookSecret) == 0 {
 		cfg.WebhookSecret = []byte(devWebhookSecret)
+	}
+	if os.Getenv("CODER_POLL_INTERVAL") == "" {
+		cfg.CoderPollInterval = 500 * time.Millisecond // the simulated task starts at once
 	}
 	logger.Warn("SIMULATOR MODE: no CODER_URL or GitHub App credentials set; GitHub and Coder are in-process fakes",
 		"github_api", cfg.GitHubAPIURL, "coder_url", cfg.CoderURL)
@@ -121,3 +127,22 @@ func printBanner(w io.Writer, cfg *config.Config, uiURL string, simulated bool) 
 	}
 	fmt.Fprintf(w, "\nSend a signed sample issues.assigned delivery:\n  %s send --url %s --sample assigned\nthen --sample comment, then --sample closed.\n\n", exe, hook)
 }
+
+// raiseToInfo logs debug records at info.
+type raiseToInfo struct{ slog.Handler }
+
+func (h raiseToInfo) Enabled(ctx context.Context, l slog.Level) bool {
+	return h.Handler.Enabled(ctx, max(l, slog.LevelInfo))
+}
+
+func (h raiseToInfo) Handle(ctx context.Context, r slog.Record) error {
+	if r.Level < slog.LevelInfo {
+		r.Level = slog.LevelInfo
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h raiseToInfo) WithAttrs(as []slog.Attr) slog.Handler {
+	return raiseToInfo{h.Handler.WithAttrs(as)}
+}
+func (h raiseToInfo) WithGroup(n string) slog.Handler { return raiseToInfo{h.Handler.WithGroup(n)} }
