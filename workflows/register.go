@@ -11,7 +11,13 @@ import (
 // Register registers every workflow under its stable name, and the
 // activities once.
 func Register(r worker.Registry, acts *activities.Activities) {
+	RegisterWorkflows(r)
+	r.RegisterActivityWithOptions(acts, activity.RegisterOptions{})
+}
+
+// RegisterWorkflows registers every workflow under its stable name (also
+// used by the replay tests).
+func RegisterWorkflows(r worker.WorkflowRegistry) {
 	r.RegisterWorkflowWithOptions(IssueWorkflow, workflow.RegisterOptions{Name: IssueWorkflowName})
 	r.RegisterWorkflowWithOptions(RelayWorkflow, workflow.RegisterOptions{Name: RelayWorkflowName})
-	r.RegisterActivityWithOptions(acts, activity.RegisterOptions{})
 }

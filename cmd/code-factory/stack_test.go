@@ -55,7 +55,7 @@ const e2eAgent = "xmtp-coder-agent"
 // stack is the whole service: ingress and worker wired exactly as `serve`
 // wires them, on the shared Temporal server, against the fakes.
 type stack struct {
-	t       *testing.T
+	t       testing.TB
 	world   *fakeworld.World
 	cfg     *config.Config
 	logger  *slog.Logger
@@ -64,7 +64,7 @@ type stack struct {
 	ingress *httptest.Server
 }
 
-func newStack(t *testing.T) *stack {
+func newStack(t testing.TB) *stack {
 	t.Helper()
 	world, err := fakeworld.New(fakeworld.Options{})
 	if err != nil {
@@ -159,7 +159,7 @@ func (s *stack) mustDeliver(want int, event, fixture, delivery string) string {
 }
 
 // eventually waits for cond; the deadline only bounds a failing test.
-func eventually(t *testing.T, what string, cond func() bool) {
+func eventually(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for !cond() {
@@ -172,7 +172,7 @@ func eventually(t *testing.T, what string, cond func() bool) {
 
 // withNumber returns a copy of a fixture payload with issue.number changed,
 // for events the fixtures only hold for another issue. The file is not edited.
-func withNumber(t *testing.T, fixture string, number int) []byte {
+func withNumber(t testing.TB, fixture string, number int) []byte {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal(fixtures.Read(t, fixture), &m); err != nil {
