@@ -9,6 +9,7 @@ import (
 	"github.com/code-factory/code-factory/activities"
 	"github.com/code-factory/code-factory/internal/fakes/fakegithub"
 	"github.com/code-factory/code-factory/internal/fixtures"
+	"github.com/code-factory/code-factory/workflows"
 )
 
 // The captured deliveries are about xmtplabs/coder-action#65, assigned by
@@ -88,6 +89,7 @@ func TestE2EAssignCommentClose(t *testing.T) {
 		t.Fatalf("tasks created = %d, want 1", n)
 	}
 	// The issue's workflow is over: a late comment is skipped, not queued.
+	s.waitClosed(workflows.IssueWorkflowID(s.cfg.CoderTaskNamePrefix, capOwner, capRepo, capIssue))
 	_, b := s.deliver("issue_comment", "webhooks/issue_comment/created.captured-on-issue.json", "d-late")
 	if !strings.Contains(b, "no task for this issue") {
 		t.Fatalf("late comment answered %s, want a skip", b)

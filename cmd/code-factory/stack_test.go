@@ -190,3 +190,13 @@ func withNumber(t testing.TB, fixture string, number int) []byte {
 func dialLazy(cfg *config.Config, logger *slog.Logger) (client.Client, error) {
 	return client.NewLazyClient(client.Options{HostPort: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace})
 }
+
+// waitClosed waits until the workflow's latest run has closed.
+func (s *stack) waitClosed(id string) {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if err := s.client.GetWorkflow(ctx, id, "").Get(ctx, nil); err != nil {
+		s.t.Fatalf("workflow %s: %v", id, err)
+	}
+}
