@@ -195,9 +195,13 @@ func serverConfig(l layout, sql *config.SQL) *config.Config {
 }
 
 // devDynamicConfig raises the rate limits so a local load test is not
-// throttled, and makes new search attributes visible immediately.
+// throttled, makes new search attributes visible immediately, and keeps one
+// partition per task queue: with a single worker, several partitions make a
+// task wait for a poller of another partition.
 func devDynamicConfig() dynamicconfig.StaticClient {
 	return dynamicconfig.StaticClient{
+		dynamicconfig.MatchingNumTaskqueueReadPartitions.Key():           1,
+		dynamicconfig.MatchingNumTaskqueueWritePartitions.Key():          1,
 		dynamicconfig.FrontendRPS.Key():                                  10000,
 		dynamicconfig.FrontendMaxNamespaceRPSPerInstance.Key():           10000,
 		dynamicconfig.FrontendMaxNamespaceVisibilityRPSPerInstance.Key(): 1000,
