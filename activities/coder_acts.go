@@ -85,7 +85,7 @@ func (a *Activities) WaitForActive(ctx context.Context, ref coder.TaskRef) (bool
 		if w.timedOut() {
 			return false, nil
 		}
-		if err := w.sleep(ctx, r); err != nil {
+		if err := w.sleep(ctx); err != nil {
 			return false, err
 		}
 	}
@@ -146,7 +146,7 @@ func (a *Activities) DeliverInput(ctx context.Context, in DeliverInputArgs) erro
 		if w.timedOut() {
 			return notReady(fmt.Sprintf("the task was not ready within %s", a.Timing.ReadyTimeout))
 		}
-		if err := w.sleep(ctx, r); err != nil {
+		if err := w.sleep(ctx); err != nil {
 			return err
 		}
 	}
@@ -194,7 +194,7 @@ func (w *waiter) erroredTooLong() bool {
 func (w *waiter) resetError() { w.errorSince = time.Time{} }
 
 // sleep heartbeats (carrying the start time) and waits one poll interval.
-func (w *waiter) sleep(ctx context.Context, r coder.Readiness) error {
+func (w *waiter) sleep(ctx context.Context) error {
 	if activity.IsActivity(ctx) {
 		activity.RecordHeartbeat(ctx, w.start.UnixNano())
 	}
