@@ -178,4 +178,6 @@ type ConfigWorkflowInput struct {
 	Settings       Settings `json:"settings"`
 	Repo           Repo     `json:"repo"`
 	InstallationID int64    `json:"installation_id"`
+	// Carry is set only when the workflow continues as new.
+	Carry *ConfigCarry `json:"carry,omitempty"`
 }

@@ -20,4 +20,5 @@ func Register(r worker.Registry, acts *activities.Activities) {
 func RegisterWorkflows(r worker.WorkflowRegistry) {
 	r.RegisterWorkflowWithOptions(IssueWorkflow, workflow.RegisterOptions{Name: IssueWorkflowName})
 	r.RegisterWorkflowWithOptions(RelayWorkflow, workflow.RegisterOptions{Name: RelayWorkflowName})
+	r.RegisterWorkflowWithOptions(ConfigWorkflow, workflow.RegisterOptions{Name: ConfigWorkflowName})
 }

@@ -1,0 +1,80 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+
+	ghapi "github.com/code-factory/code-factory/activities/github"
+	"github.com/code-factory/code-factory/schema"
+)
+
+// ConfigStatusContext is the commit-status context of config feedback.
+const ConfigStatusContext = "code-factory/config"
+
+// ConfigPushInput is one push to the default branch that may have changed
+// the repository's config file.
+type ConfigPushInput struct {
+	InstallationID int64  `json:"installation_id"`
+	Repo           Repo   `json:"repo"`
+	Before         string `json:"before"`
+	After          string `json:"after"`
+	// Truncated asks for a compare: the push's commit list was cut.
+	Truncated bool `json:"truncated,omitempty"`
+}
+
+// ConfigPushResult says what the push did to the config file.
+type ConfigPushResult struct {
+	// Skipped: the push did not touch the file after all (no status set).
+	Skipped bool `json:"skipped,omitempty"`
+	// Present: the file exists at the pushed commit.
+	Present bool `json:"present"`
+	// Problems are the file's errors (key path and rule, never values).
+	Problems []string `json:"problems,omitempty"`
+	// Jobs are the scheduled jobs of a valid file.
+	Jobs []schema.ScheduledJob `json:"jobs,omitempty"`
+}
+
+// CheckConfigPush validates .code-factory/config.toml at the pushed commit
+// and sets the code-factory/config commit status on it, so a bad file shows
+// in GitHub's UI right away.
+func (a *Activities) CheckConfigPush(ctx context.Context, in ConfigPushInput) (ConfigPushResult, error) {
+	c, err := a.installation(in.InstallationID)
+	if err != nil {
+		return ConfigPushResult{}, err
+	}
+	owner, repo := in.Repo.Owner, in.Repo.Name
+	if in.Truncated {
+		touched, _, err := c.CompareTouches(ctx, owner, repo, in.Before, in.After, ConfigPath)
+		if err != nil {
+			return ConfigPushResult{}, ghapi.Classify(err)
+		}
+		if !touched {
+			return ConfigPushResult{Skipped: true}, nil
+		}
+	}
+	data, found, err := c.GetFile(ctx, owner, repo, ConfigPath, in.After)
+	if err != nil {
+		return ConfigPushResult{}, ghapi.Classify(err)
+	}
+	res := ConfigPushResult{Present: found}
+	status := ghapi.CommitStatus{State: "success", Context: ConfigStatusContext, Description: "No " + ConfigPath + " (removed)"}
+	if found {
+		status.TargetURL = fmt.Sprintf("https://github.com/%s/%s/blob/%s/%s", owner, repo, in.After, ConfigPath)
+		cfg, parsed := schema.Parse(data)
+		if parsed.OK() {
+			status.Description = ConfigPath + " is valid"
+			res.Jobs = cfg.ScheduledJobs
+		} else {
+			res.Problems = problemLines(parsed.Errors)
+			status.State = "failure"
+			status.Description = res.Problems[0]
+			if n := len(res.Problems) - 1; n > 0 {
+				status.Description = fmt.Sprintf("%s (and %d more)", res.Problems[0], n)
+			}
+		}
+	}
+	if err := c.CreateCommitStatus(ctx, owner, repo, in.After, status); err != nil {
+		return ConfigPushResult{}, ghapi.Classify(err)
+	}
+	return res, nil
+}
