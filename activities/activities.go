@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/code-factory/code-factory/activities/coder"
@@ -74,6 +75,10 @@ type Activities struct {
 	// ConfigTemplateName is CODE_FACTORY_TEMPLATE_NAME: the template of
 	// repositories that have .code-factory/config.toml.
 	ConfigTemplateName string
+	// Schedules manages the Temporal Schedules of scheduled jobs.
+	Schedules client.ScheduleClient
+	// TaskQueue is where schedules start their job workflows.
+	TaskQueue string
 
 	botMu    sync.Mutex
 	botLogin string

@@ -2,6 +2,7 @@ package activities
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	ghapi "github.com/code-factory/code-factory/activities/github"
@@ -30,8 +31,14 @@ type ConfigPushResult struct {
 	Present bool `json:"present"`
 	// Problems are the file's errors (key path and rule, never values).
 	Problems []string `json:"problems,omitempty"`
-	// Jobs are the scheduled jobs of a valid file.
-	Jobs []schema.ScheduledJob `json:"jobs,omitempty"`
+	// Jobs are the scheduled jobs of a valid file, with their task inputs.
+	Jobs []PlannedJob `json:"jobs,omitempty"`
+}
+
+// PlannedJob is a scheduled job and the JSON template inputs of its task.
+type PlannedJob struct {
+	Job   schema.ScheduledJob `json:"job"`
+	Input string              `json:"input"`
 }
 
 // CheckConfigPush validates .code-factory/config.toml at the pushed commit
@@ -63,7 +70,13 @@ func (a *Activities) CheckConfigPush(ctx context.Context, in ConfigPushInput) (C
 		cfg, parsed := schema.Parse(data)
 		if parsed.OK() {
 			status.Description = ConfigPath + " is valid"
-			res.Jobs = cfg.ScheduledJobs
+			for _, j := range cfg.ScheduledJobs {
+				b, err := json.Marshal(schema.JobTemplateInputs(cfg, owner, repo, j))
+				if err != nil {
+					return ConfigPushResult{}, err
+				}
+				res.Jobs = append(res.Jobs, PlannedJob{Job: j, Input: string(b)})
+			}
 		} else {
 			res.Problems = problemLines(parsed.Errors)
 			status.State = "failure"

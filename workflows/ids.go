@@ -97,3 +97,19 @@ func TaskName(prefix, repo string, issue int) (string, error) {
 	}
 	return prefix + "-" + repo + "-" + num, nil
 }
+
+// ScheduleID names the Temporal Schedule of a repository's scheduled job:
+// "{prefix}-schedule-{owner}/{repo}-{name}".
+func ScheduleID(prefix, owner, repo, job string) string {
+	return fmt.Sprintf("%s-schedule-%s/%s-%s", prefix, owner, repo, job)
+}
+
+// ScheduleJobName is the inverse of ScheduleID for a known repository (job
+// and repository names may both contain dashes, so the repository is needed).
+func ScheduleJobName(prefix, owner, repo, id string) (string, error) {
+	job, ok := strings.CutPrefix(id, fmt.Sprintf("%s-schedule-%s/%s-", prefix, owner, repo))
+	if !ok || job == "" {
+		return "", fmt.Errorf("schedule id %q: not a schedule of %s/%s", id, owner, repo)
+	}
+	return job, nil
+}

@@ -88,3 +88,16 @@ func TestTaskNameMatchesCoderAction(t *testing.T) {
 		t.Error("TaskName accepted a prefix that leaves no room")
 	}
 }
+
+func TestScheduleIDRoundTrip(t *testing.T) {
+	id := ScheduleID("gh", "acme", "my-repo", "weekly-deps")
+	if id != "gh-schedule-acme/my-repo-weekly-deps" {
+		t.Fatalf("ScheduleID = %q", id)
+	}
+	if job, err := ScheduleJobName("gh", "acme", "my-repo", id); err != nil || job != "weekly-deps" {
+		t.Fatalf("ScheduleJobName = %q, %v", job, err)
+	}
+	if _, err := ScheduleJobName("gh", "acme", "other", id); err == nil {
+		t.Fatal("ScheduleJobName accepted another repository's schedule")
+	}
+}

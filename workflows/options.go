@@ -50,3 +50,19 @@ func waitCtx(ctx workflow.Context) workflow.Context {
 		},
 	})
 }
+
+// jobWaitCtx: waiting for a job's task to finish its work (up to
+// activities.JobTimeout), heartbeating every poll.
+func jobWaitCtx(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: activities.JobTimeout + 10*time.Minute,
+		HeartbeatTimeout:    time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        time.Second,
+			BackoffCoefficient:     2,
+			MaximumInterval:        time.Minute,
+			MaximumAttempts:        5,
+			NonRetryableErrorTypes: nonRetryable(),
+		},
+	})
+}

@@ -22,16 +22,19 @@ const (
 type ConfigCarry struct {
 	Pending        []ConfigPush `json:"pending,omitempty"`
 	SeenDeliveries []string     `json:"seen_deliveries,omitempty"`
+	// Schedules are the IDs of the schedules this repository has.
+	Schedules []string `json:"schedules,omitempty"`
 }
 
 // configWorkflow is the state of one config workflow run.
 type configWorkflow struct {
-	in      ConfigWorkflowInput
-	logger  log.Logger
-	signal  workflow.ReceiveChannel
-	pending []ConfigPush
-	seen    *deliverySet
-	handled int
+	in        ConfigWorkflowInput
+	logger    log.Logger
+	signal    workflow.ReceiveChannel
+	pending   []ConfigPush
+	seen      *deliverySet
+	schedules []string
+	handled   int
 }
 
 // ConfigWorkflow is the per-repository workflow that handles pushes to the
@@ -52,6 +55,7 @@ func (w *configWorkflow) setup(ctx workflow.Context) {
 	}
 	w.seen = newDeliverySet(carry.SeenDeliveries)
 	w.pending = carry.Pending
+	w.schedules = carry.Schedules
 	w.signal = workflow.GetSignalChannel(ctx, ConfigPushSignal)
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		for {
@@ -73,7 +77,7 @@ func (w *configWorkflow) accept(p ConfigPush) {
 
 func (w *configWorkflow) run(ctx workflow.Context) error {
 	for {
-		ok, err := workflow.AwaitWithTimeout(ctx, configIdle, func() bool { return len(w.pending) > 0 })
+		ok, err := w.await(ctx)
 		if err != nil {
 			return err
 		}
@@ -90,6 +94,17 @@ func (w *configWorkflow) run(ctx workflow.Context) error {
 	}
 }
 
+// await waits for a push. A repository without schedules lets the workflow
+// end after configIdle (the next push starts it again); one with schedules
+// keeps it, since it remembers which schedules to delete later.
+func (w *configWorkflow) await(ctx workflow.Context) (bool, error) {
+	more := func() bool { return len(w.pending) > 0 }
+	if len(w.schedules) > 0 {
+		return true, workflow.Await(ctx, more)
+	}
+	return workflow.AwaitWithTimeout(ctx, configIdle, more)
+}
+
 // push validates the config at one pushed commit and sets its status. A
 // push whose check keeps failing is logged and the next one is handled:
 // one broken commit must not block feedback on the ones after it.
@@ -101,6 +116,32 @@ func (w *configWorkflow) push(ctx workflow.Context, p ConfigPush) {
 		return
 	}
 	w.logger.Info("config push checked", "after", p.After, "skipped", res.Skipped, "present", res.Present, "problems", len(res.Problems))
+	if res.Skipped || len(res.Problems) > 0 {
+		return // an invalid file leaves the schedules as they are
+	}
+	w.reconcile(ctx, p, res.Jobs)
+}
+
+// reconcile makes the repository's schedules match the jobs of its config
+// (none when the file was removed). Firings run as the pusher.
+func (w *configWorkflow) reconcile(ctx workflow.Context, p ConfigPush, jobs []activities.PlannedJob) {
+	in := activities.ReconcileInput{WorkflowType: ScheduledJobWorkflowName, Known: w.schedules}
+	for _, j := range jobs {
+		in.Desired = append(in.Desired, activities.DesiredSchedule{
+			ID: ScheduleID(w.in.Settings.TaskNamePrefix, w.in.Repo.Owner, w.in.Repo.Name, j.Job.Name),
+			Run: activities.JobRun{
+				TaskNamePrefix: w.in.Settings.TaskNamePrefix, InstallationID: p.InstallationID, Repo: activities.Repo(w.in.Repo),
+				Job: j.Job, Owner: activities.User(p.Pusher), Input: j.Input,
+			},
+		})
+	}
+	var res activities.ReconcileResult
+	if err := workflow.ExecuteActivity(githubCtx(ctx), a.ReconcileSchedules, in).Get(ctx, &res); err != nil {
+		w.logger.Error("schedules not reconciled", "after", p.After, "error", err)
+		return
+	}
+	w.schedules = res.Known
+	w.logger.Info("schedules reconciled", "created", res.Created, "updated", res.Updated, "deleted", res.Deleted)
 }
 
 // finish receives the signals that arrived meanwhile, then ends — or
@@ -117,6 +158,6 @@ func (w *configWorkflow) finish(ctx workflow.Context, force bool) error {
 		return nil
 	}
 	in := w.in
-	in.Carry = &ConfigCarry{Pending: w.pending, SeenDeliveries: w.seen.ids()}
+	in.Carry = &ConfigCarry{Pending: w.pending, SeenDeliveries: w.seen.ids(), Schedules: w.schedules}
 	return workflow.NewContinueAsNewError(ctx, ConfigWorkflowName, in)
 }

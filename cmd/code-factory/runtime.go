@@ -64,8 +64,8 @@ func githubFactory(cfg *config.Config) (*ghapi.Factory, error) {
 	})
 }
 
-// newActivities builds the activity clients.
-func newActivities(cfg *config.Config, logger *slog.Logger) (*activities.Activities, error) {
+// newActivities builds the activity clients; c manages schedules.
+func newActivities(cfg *config.Config, c client.Client, logger *slog.Logger) (*activities.Activities, error) {
 	gh, err := githubFactory(cfg)
 	if err != nil {
 		return nil, err
@@ -80,6 +80,8 @@ func newActivities(cfg *config.Config, logger *slog.Logger) (*activities.Activit
 	acts := activities.New(backend, gh, activities.DefaultTiming(cfg.CoderPollInterval), logger.With("component", "activities"))
 	acts.BotLoginOverride = cfg.AppBotLogin
 	acts.ConfigTemplateName = cfg.CodeFactoryTemplateName
+	acts.Schedules = c.ScheduleClient()
+	acts.TaskQueue = cfg.TemporalTaskQueue
 	return acts, nil
 }
 

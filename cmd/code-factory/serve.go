@@ -16,7 +16,7 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, runWork
 	}
 	defer c.Close()
 	if runWorker {
-		acts, err := newActivities(cfg, logger)
+		acts, err := newActivities(cfg, c, logger)
 		if err != nil {
 			return err
 		}

@@ -104,7 +104,7 @@ func newStack(t testing.TB) *stack {
 // startWorker starts a worker as a fresh process would.
 func (s *stack) startWorker() {
 	s.t.Helper()
-	acts, err := newActivities(s.cfg, s.logger)
+	acts, err := newActivities(s.cfg, s.client, s.logger)
 	if err != nil {
 		s.t.Fatal(err)
 	}

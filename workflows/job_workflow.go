@@ -1,0 +1,66 @@
+package workflows
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/code-factory/code-factory/activities"
+	"github.com/code-factory/code-factory/activities/coder"
+)
+
+// ErrTypeJobRefused is the failure type of a job run that may not run.
+const ErrTypeJobRefused = "JobRefused"
+
+// ScheduledJobWorkflow is one firing of a repository's scheduled job: it
+// creates a Coder task for the config's last pusher (who must still have
+// write access and a Coder user) with the job's prompt and branch, waits
+// until the agent has done its work, then deletes the task. A refused or
+// failed run ends with an error saying why, visible in Temporal.
+func ScheduledJobWorkflow(ctx workflow.Context, run activities.JobRun) error {
+	logger := workflow.GetLogger(ctx)
+	var check activities.AuthorCheck
+	in := activities.AuthorInput{InstallationID: run.InstallationID, Repo: run.Repo, Login: run.Owner.Login}
+	if err := workflow.ExecuteActivity(githubCtx(ctx), a.CheckAuthor, in).Get(ctx, &check); err != nil {
+		return err
+	}
+	if !mayWrite(check.Permission) {
+		return temporal.NewNonRetryableApplicationError(fmt.Sprintf("%s, who last changed the config, no longer has write access", run.Owner.Login), ErrTypeJobRefused, nil)
+	}
+	var user activities.CoderUser
+	if err := workflow.ExecuteActivity(coderCtx(ctx), a.LookupCoderUser, run.Owner.ID).Get(ctx, &user); err != nil {
+		return err
+	}
+	if user.Matches != 1 {
+		return temporal.NewNonRetryableApplicationError(fmt.Sprintf("%s has %d linked Coder users, not one", run.Owner.Login, user.Matches), ErrTypeJobRefused, nil)
+	}
+	var created activities.CreateTaskResult
+	task := activities.JobTaskInput{Name: jobTaskName(run.TaskNamePrefix, workflow.GetInfo(ctx)), Owner: user.Username, Input: run.Input}
+	if err := workflow.ExecuteActivity(coderCtx(ctx), a.CreateJobTask, task).Get(ctx, &created); err != nil {
+		return err
+	}
+	var out activities.WorkOutcome
+	waitErr := workflow.ExecuteActivity(jobWaitCtx(ctx), a.WaitForWorkDone, created.Task).Get(ctx, &out)
+	// The task is deleted whatever happened, so no sandbox is left running.
+	if err := workflow.ExecuteActivity(coderCtx(ctx), a.DeleteTask, coder.TaskRef(created.Task)).Get(ctx, nil); err != nil {
+		return err
+	}
+	if waitErr != nil {
+		return waitErr
+	}
+	if !out.Done {
+		return temporal.NewNonRetryableApplicationError("job task did not finish: "+out.Reason, "JobNotFinished", nil)
+	}
+	logger.Info("scheduled job done", "job", run.Job.Name, "task", created.Task.ID)
+	return nil
+}
+
+// jobTaskName is unique per firing, within Coder's 32 characters:
+// "{prefix}-job-{12 hex of the run}".
+func jobTaskName(prefix string, info *workflow.Info) string {
+	sum := sha256.Sum256([]byte(info.WorkflowExecution.ID + "/" + info.WorkflowExecution.RunID))
+	return prefix + "-job-" + hex.EncodeToString(sum[:])[:12]
+}
