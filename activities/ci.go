@@ -28,6 +28,7 @@ type CIRun struct {
 	HeadBranch   string `json:"head_branch"`
 	PRNumber     int    `json:"pr_number"`
 	PRURL        string `json:"pr_url"`
+	Actor        User   `json:"actor"`
 }
 
 // CIRelayInput relays one failed run to a task.
@@ -92,7 +93,11 @@ func FormatCIFailure(run CIRun, jobs []FailedJob) string {
 		sections[i] = "## " + j.Name + "\n" + j.Log
 	}
 	file := path.Base(run.WorkflowPath)
-	return fmt.Sprintf(`CI Check Failed on PR: %s
+	where := "PR: " + run.PRURL
+	if run.PRURL == "" {
+		where = "branch: " + run.HeadBranch
+	}
+	return fmt.Sprintf(`CI Check Failed on %s
 Workflow: %s
 Run: %s
 Failed Jobs: %s
@@ -102,5 +107,5 @@ Review the failing checks below. Fix the issues, ensure all checks pass locally,
 If you cannot determine the root cause from the logs, check out the workflow definition at .github/workflows/%s for context.
 ---
 
-%s`, run.PRURL, run.WorkflowName, run.RunURL, strings.Join(names, ", "), file, strings.Join(sections, "\n\n"))
+%s`, where, run.WorkflowName, run.RunURL, strings.Join(names, ", "), file, strings.Join(sections, "\n\n"))
 }

@@ -160,6 +160,18 @@ func (c classifier) workflowRun(p *github.WorkflowRunEvent) Decision {
 		HeadSHA:      run.GetHeadSHA(),
 		HeadBranch:   run.GetHeadBranch(),
 		PRNumber:     pr,
+		Actor:        runActor(run, p.GetSender()),
 	}
 	return c.relay(ev)
+}
+
+// runActor is who triggered the run: triggering_actor, else actor, else
+// the delivery's sender.
+func runActor(run *github.WorkflowRun, sender *github.User) workflows.Actor {
+	for _, u := range []*github.User{run.GetTriggeringActor(), run.GetActor(), sender} {
+		if u.GetLogin() != "" {
+			return workflows.Actor{Login: u.GetLogin(), ID: u.GetID()}
+		}
+	}
+	return workflows.Actor{}
 }

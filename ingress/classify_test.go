@@ -220,6 +220,7 @@ func TestClassifyWorkflowRunFailure(t *testing.T) {
 		HeadSHA:      "dbbd661d51e80fbbcfb1fcc2cd7446f661d08016",
 		HeadBranch:   "main",
 		PRNumber:     64,
+		Actor:        workflows.Actor{Login: "neekolas", ID: 65710},
 	}
 	if got := d.Input.Event.CIFailure; got == nil || *got != want {
 		t.Errorf("CIFailure = %+v, want %+v", got, want)

@@ -101,6 +101,8 @@ type CIFailure struct {
 	HeadBranch   string `json:"head_branch"`
 	PRNumber     int    `json:"pr_number"`
 	PRURL        string `json:"pr_url"`
+	// Actor triggered the run (a failed-run hook's task runs as them).
+	Actor Actor `json:"actor"`
 }
 
 // IssueEvent is the payload of IssueEventSignal: one GitHub delivery about an

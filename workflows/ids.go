@@ -3,6 +3,7 @@ package workflows
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -112,4 +113,21 @@ func ScheduleJobName(prefix, owner, repo, id string) (string, error) {
 		return "", fmt.Errorf("schedule id %q: not a schedule of %s/%s", id, owner, repo)
 	}
 	return job, nil
+}
+
+// FailedRunWorkflowID names the one task of a failed-run hook per workflow
+// file, head commit and branch: "{prefix}-failedrun-{owner}/{repo}/{sha}/{file}/{branch}".
+// The branch goes last because it may contain "/".
+func FailedRunWorkflowID(prefix, owner, repo, sha, file, branch string) string {
+	return fmt.Sprintf("%s-failedrun-%s/%s/%s/%s/%s", prefix, owner, repo, sha, file, branch)
+}
+
+// ParseFailedRunWorkflowID is the inverse of FailedRunWorkflowID.
+func ParseFailedRunWorkflowID(prefix, id string) (owner, repo, sha, file, branch string, err error) {
+	rest, ok := strings.CutPrefix(id, prefix+"-failedrun-")
+	parts := strings.SplitN(rest, "/", 5)
+	if !ok || len(parts) != 5 || slices.Contains(parts, "") {
+		return "", "", "", "", "", fmt.Errorf("workflow id %q: not a failed-run workflow id", id)
+	}
+	return parts[0], parts[1], parts[2], parts[3], parts[4], nil
 }

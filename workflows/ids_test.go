@@ -101,3 +101,17 @@ func TestScheduleIDRoundTrip(t *testing.T) {
 		t.Fatal("ScheduleJobName accepted another repository's schedule")
 	}
 }
+
+func TestFailedRunWorkflowIDRoundTrip(t *testing.T) {
+	id := FailedRunWorkflowID("gh", "acme", "widgets", "abc123", "ci.yml", "release/v1")
+	if id != "gh-failedrun-acme/widgets/abc123/ci.yml/release/v1" {
+		t.Fatalf("FailedRunWorkflowID = %q", id)
+	}
+	o, r, sha, f, b, err := ParseFailedRunWorkflowID("gh", id)
+	if err != nil || o != "acme" || r != "widgets" || sha != "abc123" || f != "ci.yml" || b != "release/v1" {
+		t.Fatalf("ParseFailedRunWorkflowID = %q %q %q %q %q %v", o, r, sha, f, b, err)
+	}
+	if _, _, _, _, _, err := ParseFailedRunWorkflowID("gh", "gh-failedrun-acme/widgets/abc"); err == nil {
+		t.Fatal("accepted a short id")
+	}
+}

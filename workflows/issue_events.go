@@ -111,7 +111,7 @@ func (w *issueWorkflow) ciFailure(ctx workflow.Context, ev IssueEvent) error {
 	w.delivering, w.superseded = f, false
 	defer func() { w.delivering = nil }()
 	return w.deliver(ctx, func(wctx workflow.Context) error {
-		in := activities.CIRelayInput{InstallationID: w.in.InstallationID, Repo: activities.Repo(w.in.Repo), Run: activities.CIRun(*f), Task: coder.TaskRef(*w.carry.Task)}
+		in := activities.CIRelayInput{InstallationID: w.in.InstallationID, Repo: activities.Repo(w.in.Repo), Run: ciRun(*f), Task: coder.TaskRef(*w.carry.Task)}
 		return workflow.ExecuteActivity(waitCtx(wctx), a.RelayCIFailure, in).Get(wctx, nil)
 	})
 }
@@ -134,4 +134,13 @@ func (w *issueWorkflow) deliver(ctx workflow.Context, send func(workflow.Context
 	}
 	w.logger.Error("input not delivered", "error", err)
 	return w.setStatus(ctx, statusUndelivered(w.carry.Task.URL, false))
+}
+
+// ciRun converts a CI failure to the activities' shape.
+func ciRun(f CIFailure) activities.CIRun {
+	return activities.CIRun{
+		RunID: f.RunID, WorkflowName: f.WorkflowName, WorkflowPath: f.WorkflowPath, RunURL: f.RunURL,
+		HeadSHA: f.HeadSHA, HeadBranch: f.HeadBranch, PRNumber: f.PRNumber, PRURL: f.PRURL,
+		Actor: activities.User(f.Actor),
+	}
 }

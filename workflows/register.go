@@ -22,4 +22,5 @@ func RegisterWorkflows(r worker.WorkflowRegistry) {
 	r.RegisterWorkflowWithOptions(RelayWorkflow, workflow.RegisterOptions{Name: RelayWorkflowName})
 	r.RegisterWorkflowWithOptions(ConfigWorkflow, workflow.RegisterOptions{Name: ConfigWorkflowName})
 	r.RegisterWorkflowWithOptions(ScheduledJobWorkflow, workflow.RegisterOptions{Name: ScheduledJobWorkflowName})
+	r.RegisterWorkflowWithOptions(FailedRunWorkflow, workflow.RegisterOptions{Name: FailedRunWorkflowName})
 }

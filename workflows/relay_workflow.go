@@ -1,7 +1,11 @@
 package workflows
 
 import (
+	"path"
+
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/code-factory/code-factory/activities"
@@ -71,14 +75,51 @@ func (r *relay) pullRequest(ctx workflow.Context) (int, bool, error) {
 	switch {
 	case !pr.Found:
 		r.logger.Info("failed run has no pull request", "run", f.RunID)
-		return 0, false, nil
+		return 0, false, r.failedRunHook(ctx)
 	case !pr.ByAgent:
 		r.logger.Info("failed run is not on the agent's pull request", "run", f.RunID, "pr", pr.Number)
-		return 0, false, nil
+		return 0, false, r.failedRunHook(ctx)
 	case !pr.Current:
 		r.logger.Info("failed run is on a stale head; not relayed", "run", f.RunID, "pr", pr.Number)
 		return 0, false, nil
 	}
 	f.PRNumber, f.PRURL = pr.Number, pr.URL
 	return pr.Number, true, nil
+}
+
+// failedRunHook starts a task for a failed run that is not on the agent's
+// pull request when the repository's config has a matching
+// [[on_event.failed_run]] hook. The task runs in its own workflow, one per
+// workflow file, head commit and branch, which outlives the relay.
+func (r *relay) failedRunHook(ctx workflow.Context) error {
+	f := r.ev.CIFailure
+	var m activities.HookMatch
+	in := activities.HookMatchInput{InstallationID: r.ev.InstallationID, Repo: activities.Repo(r.ev.Repo), Run: ciRun(*f)}
+	if err := workflow.ExecuteActivity(githubCtx(ctx), a.MatchFailedRunHook, in).Get(ctx, &m); err != nil {
+		return err
+	}
+	if !m.Matched {
+		r.logger.Info("no failed-run hook", "run", f.RunID, "reason", m.Reason)
+		return nil
+	}
+	id := FailedRunWorkflowID(r.in.Settings.TaskNamePrefix, r.ev.Repo.Owner, r.ev.Repo.Name, f.HeadSHA, path.Base(f.WorkflowPath), f.HeadBranch)
+	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+		WorkflowID:            id,
+		ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
+		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+	})
+	child := workflow.ExecuteChildWorkflow(cctx, FailedRunWorkflowName, FailedRunInput{
+		Settings: r.in.Settings, InstallationID: r.ev.InstallationID, Repo: r.ev.Repo, Run: *f, PromptAdditions: m.PromptAdditions,
+	})
+	var started workflow.Execution
+	err := child.GetChildWorkflowExecution().Get(ctx, &started)
+	if temporal.IsWorkflowExecutionAlreadyStartedError(err) {
+		r.logger.Info("failed-run task already started for this commit", "workflow_id", id)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	r.logger.Info("failed-run task started", "workflow_id", id, "run_id", started.RunID)
+	return nil
 }

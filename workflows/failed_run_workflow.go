@@ -1,0 +1,80 @@
+package workflows
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"path"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/code-factory/code-factory/activities"
+	"github.com/code-factory/code-factory/activities/coder"
+	ghapi "github.com/code-factory/code-factory/activities/github"
+)
+
+// FailedRunInput starts a failed-run hook's task.
+type FailedRunInput struct {
+	Settings        Settings  `json:"settings"`
+	InstallationID  int64     `json:"installation_id"`
+	Repo            Repo      `json:"repo"`
+	Run             CIFailure `json:"run"`
+	PromptAdditions string    `json:"prompt_additions,omitempty"`
+}
+
+// FailedRunWorkflow runs a task that fixes a failed workflow run matched by
+// an [[on_event.failed_run]] hook: as the run's triggering actor (who must
+// have write access and a Coder user), with the failure summary and the
+// hook's prompt additions. It marks the head commit with a
+// code-factory/failed-run status linking the task, waits for the agent to
+// finish, updates the status and deletes the task. Its ID (one per workflow,
+// head commit and branch) deduplicates it.
+func FailedRunWorkflow(ctx workflow.Context, in FailedRunInput) error {
+	run, repo := ciRun(in.Run), activities.Repo(in.Repo)
+	var check activities.AuthorCheck
+	if err := workflow.ExecuteActivity(githubCtx(ctx), a.CheckAuthor, activities.AuthorInput{InstallationID: in.InstallationID, Repo: repo, Login: run.Actor.Login}).Get(ctx, &check); err != nil {
+		return err
+	}
+	if !mayWrite(check.Permission) {
+		return temporal.NewNonRetryableApplicationError(fmt.Sprintf("%s, who triggered the run, has no write access", run.Actor.Login), ErrTypeJobRefused, nil)
+	}
+	var user activities.CoderUser
+	if err := workflow.ExecuteActivity(coderCtx(ctx), a.LookupCoderUser, run.Actor.ID).Get(ctx, &user); err != nil {
+		return err
+	}
+	if user.Matches != 1 {
+		return temporal.NewNonRetryableApplicationError(fmt.Sprintf("%s has %d linked Coder users, not one", run.Actor.Login, user.Matches), ErrTypeJobRefused, nil)
+	}
+	var created activities.CreateTaskResult
+	task := activities.FailedRunTaskInput{InstallationID: in.InstallationID, Repo: repo, Run: run, PromptAdditions: in.PromptAdditions, Name: fixTaskName(in.Settings.TaskNamePrefix, workflow.GetInfo(ctx).WorkflowExecution.ID), Owner: user.Username}
+	if err := workflow.ExecuteActivity(coderCtx(ctx), a.CreateFailedRunTask, task).Get(ctx, &created); err != nil {
+		return err
+	}
+	status := func(state, desc string) error {
+		in := activities.CommitStatusInput{InstallationID: in.InstallationID, Repo: repo, SHA: run.HeadSHA, Status: ghapi.CommitStatus{State: state, Context: activities.FailedRunStatusContext, Description: desc, TargetURL: created.Task.URL}}
+		return workflow.ExecuteActivity(githubCtx(ctx), a.SetCommitStatus, in).Get(ctx, nil)
+	}
+	if err := status("pending", "Task started to fix "+path.Base(run.WorkflowPath)); err != nil {
+		return err
+	}
+	var out activities.WorkOutcome
+	waitErr := workflow.ExecuteActivity(jobWaitCtx(ctx), a.WaitForWorkDone, created.Task).Get(ctx, &out)
+	final, desc := "success", "Task finished"
+	if waitErr != nil || !out.Done {
+		final, desc = "error", "Task did not finish: "+out.Reason
+	}
+	if err := status(final, desc); err != nil {
+		return err
+	}
+	if err := workflow.ExecuteActivity(coderCtx(ctx), a.DeleteTask, coder.TaskRef(created.Task)).Get(ctx, nil); err != nil {
+		return err
+	}
+	return waitErr
+}
+
+// fixTaskName is "{prefix}-fix-{12 hex of the workflow ID}", unique per hook run.
+func fixTaskName(prefix, workflowID string) string {
+	sum := sha256.Sum256([]byte(workflowID))
+	return prefix + "-fix-" + hex.EncodeToString(sum[:])[:12]
+}
