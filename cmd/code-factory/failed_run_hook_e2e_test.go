@@ -1,12 +1,15 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/code-factory/code-factory/internal/fakes/fakegithub"
+	"github.com/code-factory/code-factory/workflows"
 )
 
 const capRunSHA = "dbbd661d51e80fbbcfb1fcc2cd7446f661d08016"
@@ -87,5 +90,23 @@ func TestE2EFailedRunWithoutMatchingHookDoesNothing(t *testing.T) {
 	s.waitClosed(s.cfg.CoderTaskNamePrefix + "-relay-run-x")
 	if n := len(s.world.Coder.Requests()); n != 0 {
 		t.Fatalf("Coder requests = %d, want none", n)
+	}
+}
+
+func TestE2EFailedRunHookRefusesActorWithoutWriteAccess(t *testing.T) {
+	s := newStack(t)
+	s.seedFailedRun(hookConfig)
+	s.world.GitHub.SetPermission(capOwner, capRepo, capAssigner, "read")
+	s.mustDeliver(http.StatusAccepted, "workflow_run", "webhooks/workflow_run/completed.captured-failure.json", "run-ro")
+	s.waitClosed(s.cfg.CoderTaskNamePrefix + "-relay-run-ro") // the relay starts the hook's workflow
+	id := workflows.FailedRunWorkflowID(s.cfg.CoderTaskNamePrefix, capOwner, capRepo, capRunSHA, "ci.yml", "main")
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	err := s.client.GetWorkflow(ctx, id, "").Get(ctx, nil)
+	if err == nil || !strings.Contains(err.Error(), "no write access") {
+		t.Fatalf("hook workflow ended with %v, want a refusal naming the missing write access", err)
+	}
+	if n := s.world.Coder.Count("POST", "/api/v2/tasks"); n != 0 {
+		t.Fatalf("task creations = %d, want 0", n)
 	}
 }
