@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 	"google.golang.org/protobuf/encoding/protojson"
 
@@ -37,9 +38,14 @@ func TestE2EHistoriesReplay(t *testing.T) {
 	}
 	eventually(t, "the task deleted", func() bool { return s.statusText() == "Task completed." })
 
+	// A config push with a scheduled job (the config workflow stays open).
+	s.pushConfig("bbbb000000000000000000000000000000000001", "h-push", "[[scheduled_jobs]]\nname = \"n\"\nbranch = \"main\"\nschedule = \"0 3 * * *\"\nprompt = \"p\"\n")
+	configID := workflows.ConfigWorkflowID(s.cfg.CoderTaskNamePrefix, "Codertocat", "Hello-World")
+	s.schedule(workflows.ScheduleID(s.cfg.CoderTaskNamePrefix, "Codertocat", "Hello-World", "n"), "the schedule", func(*client.ScheduleDescription) bool { return true })
+
 	issueID := workflows.IssueWorkflowID(s.cfg.CoderTaskNamePrefix, capOwner, capRepo, capIssue)
 	relayID := workflows.RelayWorkflowID(s.cfg.CoderTaskNamePrefix, "h-pr-comment")
-	for name, id := range map[string]string{"issue-lifecycle": issueID, "relay-pr-comment": relayID} {
+	for name, id := range map[string]string{"issue-lifecycle": issueID, "relay-pr-comment": relayID, "config-push": configID} {
 		h := s.history(id)
 		replayer := worker.NewWorkflowReplayer()
 		workflows.RegisterWorkflows(replayer)
