@@ -3,10 +3,8 @@ package workflows
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"path"
 
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/code-factory/code-factory/activities"
@@ -32,22 +30,12 @@ type FailedRunInput struct {
 // head commit and branch) deduplicates it.
 func FailedRunWorkflow(ctx workflow.Context, in FailedRunInput) error {
 	run, repo := ciRun(in.Run), activities.Repo(in.Repo)
-	var check activities.AuthorCheck
-	if err := workflow.ExecuteActivity(githubCtx(ctx), a.CheckAuthor, activities.AuthorInput{InstallationID: in.InstallationID, Repo: repo, Login: run.Actor.Login}).Get(ctx, &check); err != nil {
+	owner, err := coderUserOf(ctx, in.InstallationID, repo, run.Actor, "who triggered the run")
+	if err != nil {
 		return err
-	}
-	if !mayWrite(check.Permission) {
-		return temporal.NewNonRetryableApplicationError(fmt.Sprintf("%s, who triggered the run, has no write access", run.Actor.Login), ErrTypeJobRefused, nil)
-	}
-	var user activities.CoderUser
-	if err := workflow.ExecuteActivity(coderCtx(ctx), a.LookupCoderUser, run.Actor.ID).Get(ctx, &user); err != nil {
-		return err
-	}
-	if user.Matches != 1 {
-		return temporal.NewNonRetryableApplicationError(fmt.Sprintf("%s has %d linked Coder users, not one", run.Actor.Login, user.Matches), ErrTypeJobRefused, nil)
 	}
 	var created activities.CreateTaskResult
-	task := activities.FailedRunTaskInput{InstallationID: in.InstallationID, Repo: repo, Run: run, PromptAdditions: in.PromptAdditions, Name: fixTaskName(in.Settings.TaskNamePrefix, workflow.GetInfo(ctx).WorkflowExecution.ID), Owner: user.Username}
+	task := activities.FailedRunTaskInput{InstallationID: in.InstallationID, Repo: repo, Run: run, PromptAdditions: in.PromptAdditions, Name: fixTaskName(in.Settings.TaskNamePrefix, workflow.GetInfo(ctx).WorkflowExecution.ID), Owner: owner}
 	if err := workflow.ExecuteActivity(coderCtx(ctx), a.CreateFailedRunTask, task).Get(ctx, &created); err != nil {
 		return err
 	}

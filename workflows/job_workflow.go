@@ -22,23 +22,12 @@ const ErrTypeJobRefused = "JobRefused"
 // failed run ends with an error saying why, visible in Temporal.
 func ScheduledJobWorkflow(ctx workflow.Context, run activities.JobRun) error {
 	logger := workflow.GetLogger(ctx)
-	var check activities.AuthorCheck
-	in := activities.AuthorInput{InstallationID: run.InstallationID, Repo: run.Repo, Login: run.Owner.Login}
-	if err := workflow.ExecuteActivity(githubCtx(ctx), a.CheckAuthor, in).Get(ctx, &check); err != nil {
+	owner, err := coderUserOf(ctx, run.InstallationID, run.Repo, run.Owner, "who last changed the config")
+	if err != nil {
 		return err
-	}
-	if !mayWrite(check.Permission) {
-		return temporal.NewNonRetryableApplicationError(fmt.Sprintf("%s, who last changed the config, no longer has write access", run.Owner.Login), ErrTypeJobRefused, nil)
-	}
-	var user activities.CoderUser
-	if err := workflow.ExecuteActivity(coderCtx(ctx), a.LookupCoderUser, run.Owner.ID).Get(ctx, &user); err != nil {
-		return err
-	}
-	if user.Matches != 1 {
-		return temporal.NewNonRetryableApplicationError(fmt.Sprintf("%s has %d linked Coder users, not one", run.Owner.Login, user.Matches), ErrTypeJobRefused, nil)
 	}
 	var created activities.CreateTaskResult
-	task := activities.JobTaskInput{Name: jobTaskName(run.TaskNamePrefix, workflow.GetInfo(ctx)), Owner: user.Username, Input: run.Input}
+	task := activities.JobTaskInput{Name: jobTaskName(run.TaskNamePrefix, workflow.GetInfo(ctx)), Owner: owner, Input: run.Input}
 	if err := workflow.ExecuteActivity(coderCtx(ctx), a.CreateJobTask, task).Get(ctx, &created); err != nil {
 		return err
 	}
@@ -56,6 +45,29 @@ func ScheduledJobWorkflow(ctx workflow.Context, run activities.JobRun) error {
 	}
 	logger.Info("scheduled job done", "job", run.Job.Name, "task", created.Task.ID)
 	return nil
+}
+
+// coderUserOf returns the Coder user a task started on behalf of who runs
+// as. who must still have write access and exactly one linked Coder user;
+// otherwise the run is refused (a non-retryable ErrTypeJobRefused error
+// that says why, shown in Temporal). role describes who in that message.
+func coderUserOf(ctx workflow.Context, installationID int64, repo activities.Repo, who activities.User, role string) (string, error) {
+	var check activities.AuthorCheck
+	in := activities.AuthorInput{InstallationID: installationID, Repo: repo, Login: who.Login}
+	if err := workflow.ExecuteActivity(githubCtx(ctx), a.CheckAuthor, in).Get(ctx, &check); err != nil {
+		return "", err
+	}
+	if !mayWrite(check.Permission) {
+		return "", temporal.NewNonRetryableApplicationError(fmt.Sprintf("%s, %s, has no write access", who.Login, role), ErrTypeJobRefused, nil)
+	}
+	var user activities.CoderUser
+	if err := workflow.ExecuteActivity(coderCtx(ctx), a.LookupCoderUser, who.ID).Get(ctx, &user); err != nil {
+		return "", err
+	}
+	if user.Matches != 1 {
+		return "", temporal.NewNonRetryableApplicationError(fmt.Sprintf("%s has %d linked Coder users, not one", who.Login, user.Matches), ErrTypeJobRefused, nil)
+	}
+	return user.Username, nil
 }
 
 // jobTaskName is unique per firing, within Coder's 32 characters:
