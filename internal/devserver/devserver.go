@@ -63,6 +63,7 @@ type Server struct {
 	uiURL     string
 	namespace string
 	logger    *slog.Logger
+	logFloor  *slog.LevelVar
 
 	stopOnce sync.Once
 	stopErr  error
@@ -99,6 +100,11 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	if err := checkBindable("frontend", bindAddr); err != nil {
 		return nil, err
 	}
+	if l.uiPort != UIDisabled {
+		if err := checkBindable("web UI", net.JoinHostPort(loopback, strconv.Itoa(l.uiPort))); err != nil {
+			return nil, err
+		}
+	}
 
 	sql, err := sqlConfig(opts.DB)
 	if err != nil {
@@ -108,7 +114,9 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		return nil, err
 	}
 
-	logger := newServerLogger(opts.Logger, level)
+	floor := &slog.LevelVar{}
+	floor.Set(level)
+	logger := newServerLogger(opts.Logger, floor)
 	srv, err := temporal.NewServer(
 		temporal.WithConfig(serverConfig(l, sql)),
 		temporal.ForServices(temporal.DefaultServices),
@@ -123,7 +131,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		return nil, err
 	}
 
-	s := &Server{srv: srv, frontend: l.frontendAddress(), namespace: opts.Namespace, logger: opts.Logger}
+	s := &Server{srv: srv, frontend: l.frontendAddress(), namespace: opts.Namespace, logger: opts.Logger, logFloor: floor}
 	if err := waitReady(ctx, s.frontend, s.namespace, logger.SLog()); err != nil {
 		return nil, errors.Join(err, s.Stop())
 	}
@@ -208,9 +216,12 @@ func (s *Server) UIURL() string { return s.uiURL }
 
 // Stop shuts the UI and all services down. It is safe to call more than
 // once and from several goroutines; later calls return the first result.
-// An in-memory database lives on in the process after Stop.
+// The server's own logs are silenced first: shutting down makes every
+// in-flight poll fail loudly, which is expected. An in-memory database lives
+// on in the process after Stop.
 func (s *Server) Stop() error {
 	s.stopOnce.Do(func() {
+		s.logFloor.Set(silent)
 		if s.ui != nil {
 			s.ui.Stop()
 		}

@@ -89,21 +89,15 @@ func connect(t *testing.T, s *Server, logger *slog.Logger) (client.Client, func(
 	return c, func() { w.Stop(); c.Close() }
 }
 
-func freePort(t *testing.T) (string, int) {
+// twoPorts returns two distinct free loopback ports as addresses.
+func twoPorts(t *testing.T) (frontend, ui string, uiPort int) {
 	t.Helper()
-	addr, err := FreeAddress()
+	ports, err := freePorts(2)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, p, err := net.SplitHostPort(addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	port, err := strconv.Atoi(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return addr, port
+	at := func(p int) string { return net.JoinHostPort(loopback, strconv.Itoa(p)) }
+	return at(ports[0]), at(ports[1]), ports[1]
 }
 
 func httpGet(t *testing.T, url string) (int, string) {
@@ -125,8 +119,7 @@ func TestInMemoryServerRunsWorkflowAndUI(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	logger := testLogger(t)
-	addr, _ := freePort(t)
-	uiAddr, uiPort := freePort(t)
+	addr, uiAddr, uiPort := twoPorts(t)
 
 	s, err := Start(ctx, Options{DB: MemoryDB, FrontendAddress: addr, UIPort: uiPort, Namespace: "dev-test", Logger: logger, LogLevel: "info"})
 	if err != nil {
@@ -181,7 +174,7 @@ func TestInMemoryServerRunsWorkflowAndUI(t *testing.T) {
 func TestFileServerKeepsWorkflowsAcrossRestart(t *testing.T) {
 	logger := testLogger(t)
 	db := filepath.Join(t.TempDir(), "state", "dev.db")
-	addr, _ := freePort(t)
+	addr, _, _ := twoPorts(t)
 	opts := Options{DB: db, FrontendAddress: addr, UIPort: UIDisabled, Logger: logger}
 
 	// First run: start a workflow that blocks on a signal and see it waiting.

@@ -34,14 +34,16 @@ func parseLevel(level string) (slog.Level, error) {
 
 // minLevelHandler drops records below min before the wrapped handler sees
 // them, so the server's logs can be quieter than the application's.
+// The floor is shared, so Stop can silence the server's expected shutdown
+// errors.
 type minLevelHandler struct {
 	inner slog.Handler
-	min   slog.Level
+	min   *slog.LevelVar
 }
 
 // Enabled reports whether both the floor and the wrapped handler allow level.
 func (h minLevelHandler) Enabled(ctx context.Context, level slog.Level) bool {
-	return level >= h.min && h.inner.Enabled(ctx, level)
+	return level >= h.min.Level() && h.inner.Enabled(ctx, level)
 }
 
 // Handle passes the record on.
@@ -70,9 +72,13 @@ var (
 	_ tlog.SLogWrapper = serverLogger{}
 )
 
+// silent is a floor no record reaches.
+const silent = slog.Level(1 << 20)
+
 // newServerLogger returns a Temporal logger writing to base at min or above,
-// with every record marked component=temporal.
-func newServerLogger(base *slog.Logger, min slog.Level) serverLogger {
+// with every record marked component=temporal. Raising min later (see
+// silent) affects every logger derived from it.
+func newServerLogger(base *slog.Logger, min *slog.LevelVar) serverLogger {
 	h := minLevelHandler{inner: base.Handler(), min: min}
 	return serverLogger{l: slog.New(h).With("component", "temporal")}
 }
