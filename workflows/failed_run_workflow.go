@@ -1,16 +1,19 @@
 package workflows
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"path"
 
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/code-factory/code-factory/activities"
 	"github.com/code-factory/code-factory/activities/coder"
 	ghapi "github.com/code-factory/code-factory/activities/github"
 )
+
+// ErrTypeTaskNotFinished is the failure type of a failed-run hook whose
+// task did not finish its work (it errored, vanished or timed out).
+const ErrTypeTaskNotFinished = "TaskNotFinished"
 
 // FailedRunInput starts a failed-run hook's task.
 type FailedRunInput struct {
@@ -49,20 +52,30 @@ func FailedRunWorkflow(ctx workflow.Context, in FailedRunInput) error {
 	var out activities.WorkOutcome
 	waitErr := workflow.ExecuteActivity(jobWaitCtx(ctx), a.WaitForWorkDone, created.Task).Get(ctx, &out)
 	final, desc := "success", "Task finished"
+	if waitErr != nil {
+		out.Reason = "waiting for the task failed"
+	}
 	if waitErr != nil || !out.Done {
 		final, desc = "error", "Task did not finish: "+out.Reason
 	}
 	if err := status(final, desc); err != nil {
 		return err
 	}
+	// The task is deleted whatever happened, so no sandbox is left running.
 	if err := workflow.ExecuteActivity(coderCtx(ctx), a.DeleteTask, coder.TaskRef(created.Task)).Get(ctx, nil); err != nil {
 		return err
 	}
-	return waitErr
+	if waitErr != nil {
+		return waitErr
+	}
+	if !out.Done {
+		return temporal.NewNonRetryableApplicationError("failed-run task did not finish: "+out.Reason, ErrTypeTaskNotFinished, nil)
+	}
+	workflow.GetLogger(ctx).Info("failed-run task done", "task", created.Task.ID, "run", run.RunID)
+	return nil
 }
 
-// fixTaskName is "{prefix}-fix-{12 hex of the workflow ID}", unique per hook run.
+// fixTaskName names a hook run's task "{prefix}-fix-{hash of the workflow ID}".
 func fixTaskName(prefix, workflowID string) string {
-	sum := sha256.Sum256([]byte(workflowID))
-	return prefix + "-fix-" + hex.EncodeToString(sum[:])[:12]
+	return hashedTaskName(prefix, "fix", workflowID)
 }

@@ -1,6 +1,8 @@
 package workflows
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"regexp"
 	"slices"
@@ -130,4 +132,13 @@ func ParseFailedRunWorkflowID(prefix, id string) (owner, repo, sha, file, branch
 		return "", "", "", "", "", fmt.Errorf("workflow id %q: not a failed-run workflow id", id)
 	}
 	return parts[0], parts[1], parts[2], parts[3], parts[4], nil
+}
+
+// hashedTaskName is "{prefix}-{kind}-{hex of key}" for tasks not tied to an
+// issue: 12 hex digits, fewer when a long prefix leaves less room in Coder's
+// MaxTaskNameLength (a 20-character prefix still leaves 7).
+func hashedTaskName(prefix, kind, key string) string {
+	sum := sha256.Sum256([]byte(key))
+	n := max(1, min(12, MaxTaskNameLength-len(prefix)-len(kind)-2))
+	return prefix + "-" + kind + "-" + hex.EncodeToString(sum[:])[:n]
 }

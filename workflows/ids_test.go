@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -113,5 +114,22 @@ func TestFailedRunWorkflowIDRoundTrip(t *testing.T) {
 	}
 	if _, _, _, _, _, err := ParseFailedRunWorkflowID("gh", "gh-failedrun-acme/widgets/abc"); err == nil {
 		t.Fatal("accepted a short id")
+	}
+}
+
+// coderName is Coder's rule for task names: letters and digits joined by single dashes.
+var coderName = regexp.MustCompile(`^[a-zA-Z0-9]+(-[a-zA-Z0-9]+)*$`)
+
+func TestHashedTaskNamesFitCoder(t *testing.T) {
+	for _, prefix := range []string{"gh", strings.Repeat("p", 20)} {
+		for _, kind := range []string{"job", "fix"} {
+			name := hashedTaskName(prefix, kind, "gh-schedule-acme/widgets-nightly/run-1")
+			if len(name) > MaxTaskNameLength || !coderName.MatchString(name) || !strings.HasPrefix(name, prefix+"-"+kind+"-") {
+				t.Errorf("hashedTaskName(%q, %q) = %q (%d chars)", prefix, kind, name, len(name))
+			}
+			if name == hashedTaskName(prefix, kind, "another key") {
+				t.Errorf("hashedTaskName(%q, %q) does not depend on the key", prefix, kind)
+			}
+		}
 	}
 }

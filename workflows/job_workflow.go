@@ -1,8 +1,6 @@
 package workflows
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 
 	"go.temporal.io/sdk/temporal"
@@ -70,9 +68,7 @@ func coderUserOf(ctx workflow.Context, installationID int64, repo activities.Rep
 	return user.Username, nil
 }
 
-// jobTaskName is unique per firing, within Coder's 32 characters:
-// "{prefix}-job-{12 hex of the run}".
+// jobTaskName names a firing's task "{prefix}-job-{hash of the run}".
 func jobTaskName(prefix string, info *workflow.Info) string {
-	sum := sha256.Sum256([]byte(info.WorkflowExecution.ID + "/" + info.WorkflowExecution.RunID))
-	return prefix + "-job-" + hex.EncodeToString(sum[:])[:12]
+	return hashedTaskName(prefix, "job", info.WorkflowExecution.ID+"/"+info.WorkflowExecution.RunID)
 }
