@@ -62,8 +62,9 @@ func DefaultTiming(poll time.Duration) Timing {
 // Activities holds the clients every activity uses. Register it once:
 // worker.RegisterActivity(a).
 type Activities struct {
-	// Coder is the task backend.
-	Coder coder.Backend
+	// Coder holds the Coder backends: the chosen one makes new runs, each
+	// existing run is handled by the backend of its kind.
+	Coder *coder.Backends
 	// GitHub mints GitHub clients.
 	GitHub GitHubClients
 	// Timing of task waits.
@@ -85,7 +86,7 @@ type Activities struct {
 }
 
 // New returns Activities with the given clients.
-func New(backend coder.Backend, gh GitHubClients, timing Timing, logger *slog.Logger) *Activities {
+func New(backend *coder.Backends, gh GitHubClients, timing Timing, logger *slog.Logger) *Activities {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -123,10 +124,22 @@ func (a *Activities) installation(id int64) (*ghapi.Client, error) {
 }
 
 // classifyCoder turns Coder client errors into Temporal errors: 4xx other
-// than 408/409/429 are non-retryable; everything else is retried.
+// than 408/409/429 are non-retryable, and so are requests that can never
+// succeed as made (no such preset, no template, a spec missing its parts, a
+// GitHub user id that cannot exist); a refused minted token and everything
+// else are retried.
 func classifyCoder(err error) error {
 	if err == nil {
 		return nil
+	}
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) || errors.Is(err, coder.ErrTokenRefused) {
+		return err
+	}
+	for _, never := range []error{coder.ErrPresetNotFound, coder.ErrNoTemplate, coder.ErrBadSpec, coder.ErrInvalidGitHubUser} {
+		if errors.Is(err, never) {
+			return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeCoderClient, err)
+		}
 	}
 	var ce *coder.Error
 	if errors.As(err, &ce) && ce.StatusCode >= 400 && ce.StatusCode < 500 {

@@ -18,8 +18,11 @@ const (
 	LogTailLines = 100
 )
 
-// CIRun is a failed workflow run. It converts from workflows.CIFailure.
+// CIRun is a failed workflow run (workflows call it CIFailure).
 type CIRun struct {
+	// RunID, WorkflowName, WorkflowPath ("…/ci.yml"), RunURL, HeadSHA and
+	// HeadBranch come from the workflow_run payload; PRNumber and PRURL
+	// from the run's pull request; Actor triggered the run.
 	RunID        int64  `json:"run_id"`
 	WorkflowName string `json:"workflow_name"`
 	WorkflowPath string `json:"workflow_path"`
@@ -33,10 +36,10 @@ type CIRun struct {
 
 // CIRelayInput relays one failed run to a task.
 type CIRelayInput struct {
-	InstallationID int64         `json:"installation_id"`
-	Repo           Repo          `json:"repo"`
-	Run            CIRun         `json:"run"`
-	Task           coder.TaskRef `json:"task"`
+	InstallationID int64     `json:"installation_id"`
+	Repo           Repo      `json:"repo"`
+	Run            CIRun     `json:"run"`
+	Task           coder.Ref `json:"task"`
 }
 
 // FailedJob is one failed job and the tail of its log.

@@ -23,7 +23,7 @@ type CoderUser struct {
 // LookupCoderUser finds the Coder user linked to a GitHub user id. Zero or
 // several matches are a result, not an error: the workflow tells the person.
 func (a *Activities) LookupCoderUser(ctx context.Context, githubUserID int64) (CoderUser, error) {
-	owner, err := a.Coder.LookupOwner(ctx, githubUserID)
+	owner, err := a.Coder.Chosen().LookupOwner(ctx, githubUserID)
 	var nu *coder.NoUserError
 	if errors.As(err, &nu) {
 		return CoderUser{Matches: nu.Count}, nil
@@ -39,34 +39,74 @@ type CreateTaskInput struct {
 	Spec coder.CreateSpec `json:"spec"`
 }
 
-// CreateTaskResult is the task created or adopted.
+// CreateTaskResult is the task (or chat) created or adopted.
 type CreateTaskResult struct {
-	Task    coder.TaskRef `json:"task"`
-	Adopted bool          `json:"adopted"`
+	Task    coder.Ref `json:"task"`
+	Adopted bool      `json:"adopted"`
 }
 
-// CreateTask creates the task, or adopts an existing one of the same name
-// and owner, so a retried or replayed creation never makes a second task.
+// CreateTask creates the agent run with the chosen backend, or adopts an
+// existing one (same task name and owner; a live chat with the same
+// labels), so a retried or replayed creation never makes a second one.
 func (a *Activities) CreateTask(ctx context.Context, in CreateTaskInput) (CreateTaskResult, error) {
-	ref, adopted, err := a.Coder.CreateOrAdopt(ctx, in.Spec)
+	ref, adopted, err := a.Coder.Chosen().CreateOrAdopt(ctx, in.Spec)
 	if err != nil {
 		return CreateTaskResult{}, classifyCoder(err)
 	}
 	return CreateTaskResult{Task: ref, Adopted: adopted}, nil
 }
 
-// DeleteTask deletes the task; a task already gone counts as deleted.
-func (a *Activities) DeleteTask(ctx context.Context, ref coder.TaskRef) error {
-	return classifyCoder(a.Coder.Delete(ctx, ref))
+// DeleteTask ends the run (deletes a task; interrupts, archives and cleans
+// up a chat); a run already gone counts as ended.
+func (a *Activities) DeleteTask(ctx context.Context, ref coder.Ref) error {
+	b, err := a.backend(ref)
+	if err != nil {
+		return err
+	}
+	return classifyCoder(b.Delete(ctx, ref))
 }
 
-// WaitForActive waits until the task's sandbox is up (status active). It
-// returns false when the task errored for longer than the error grace, or
-// did not come up within the ready timeout.
-func (a *Activities) WaitForActive(ctx context.Context, ref coder.TaskRef) (bool, error) {
+// CheckTask reports the run's phase and what people should know of it (an
+// error, the pull request).
+func (a *Activities) CheckTask(ctx context.Context, ref coder.Ref) (coder.Readiness, error) {
+	b, err := a.backend(ref)
+	if err != nil {
+		return coder.Readiness{}, err
+	}
+	r, err := b.Check(ctx, ref)
+	return r, classifyCoder(err)
+}
+
+// TaskCost reports what the run cost, when the deployment says.
+func (a *Activities) TaskCost(ctx context.Context, ref coder.Ref) (coder.Cost, error) {
+	b, err := a.backend(ref)
+	if err != nil {
+		return coder.Cost{}, err
+	}
+	c, err := b.Cost(ctx, ref)
+	return c, classifyCoder(err)
+}
+
+// backend is the backend of ref's kind.
+func (a *Activities) backend(ref coder.Ref) (coder.Backend, error) {
+	b, err := a.Coder.For(ref)
+	if err != nil {
+		return nil, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeBadInput, nil)
+	}
+	return b, nil
+}
+
+// WaitForActive waits until the run's sandbox is up (a task active; a
+// chat's workspace built). It returns false when the run errored for
+// longer than the error grace, or did not come up within the ready timeout.
+func (a *Activities) WaitForActive(ctx context.Context, ref coder.Ref) (bool, error) {
+	b, err := a.backend(ref)
+	if err != nil {
+		return false, err
+	}
 	w := a.newWaiter(ctx)
 	for {
-		r, err := a.Coder.Check(ctx, ref)
+		r, err := b.Check(ctx, ref)
 		if err != nil {
 			return false, classifyCoder(err)
 		}
@@ -76,6 +116,12 @@ func (a *Activities) WaitForActive(ctx context.Context, ref coder.TaskRef) (bool
 		case coder.PhaseGone:
 			return false, nil
 		case coder.PhaseErrored:
+			// A chat whose agent erred is up (its error is explained on
+			// the issue and the next message retries); only a failed
+			// workspace build means the sandbox never came.
+			if b.QueuesInput() && r.Status == string(coder.ChatError) {
+				return true, nil
+			}
 			if w.erroredTooLong() {
 				return false, nil
 			}
@@ -91,17 +137,28 @@ func (a *Activities) WaitForActive(ctx context.Context, ref coder.TaskRef) (bool
 	}
 }
 
-// DeliverInput sends one input to the task as soon as it is ready: active
-// and idle (or complete/failed), or active with no state for the null-state
-// grace. A paused task is resumed once. 409/502 answers mean "not ready
-// yet" and are waited out. It fails with ErrTypeTaskNotReady after the
-// ready timeout, or when the task is gone or errored too long.
+// DeliverInput sends one input to the run. A chat takes it at once (Coder
+// queues it behind the agent's work). A task takes it as soon as it is
+// ready: active and idle (or complete/failed), or active with no state for
+// the null-state grace; a paused task is resumed once. 409/502 answers mean
+// "not ready yet" and are waited out. It fails with ErrTypeTaskNotReady
+// after the ready timeout, or when the task is gone or errored too long.
 func (a *Activities) DeliverInput(ctx context.Context, in DeliverInputArgs) error {
+	b, err := a.backend(in.Task)
+	if err != nil {
+		return err
+	}
+	if b.QueuesInput() {
+		err := b.Send(ctx, in.Task, in.Input)
+		if !errors.Is(err, coder.ErrNotReady) {
+			return classifyCoder(err)
+		}
+	}
 	w := a.newWaiter(ctx)
 	resumed := false
 	var nullSince time.Time
 	for {
-		r, err := a.Coder.Check(ctx, in.Task)
+		r, err := b.Check(ctx, in.Task)
 		if err != nil {
 			return classifyCoder(err)
 		}
@@ -116,7 +173,7 @@ func (a *Activities) DeliverInput(ctx context.Context, in DeliverInputArgs) erro
 			ready = time.Since(nullSince) >= a.Timing.NullStateGrace
 		case coder.PhasePaused:
 			if !resumed {
-				if err := a.Coder.Resume(ctx, in.Task); err != nil {
+				if err := b.Resume(ctx, in.Task); err != nil {
 					return classifyCoder(err)
 				}
 				resumed = true
@@ -135,7 +192,7 @@ func (a *Activities) DeliverInput(ctx context.Context, in DeliverInputArgs) erro
 			nullSince = time.Time{}
 		}
 		if ready {
-			err := a.Coder.Send(ctx, in.Task, in.Input)
+			err := b.Send(ctx, in.Task, in.Input)
 			if err == nil {
 				return nil
 			}
@@ -154,8 +211,8 @@ func (a *Activities) DeliverInput(ctx context.Context, in DeliverInputArgs) erro
 
 // DeliverInputArgs is the input of DeliverInput.
 type DeliverInputArgs struct {
-	Task  coder.TaskRef `json:"task"`
-	Input string        `json:"input"`
+	Task  coder.Ref `json:"task"`
+	Input string    `json:"input"`
 }
 
 func notReady(msg string) error {

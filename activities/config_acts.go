@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 
+	"github.com/code-factory/code-factory/activities/coder"
 	ghapi "github.com/code-factory/code-factory/activities/github"
 	"github.com/code-factory/code-factory/schema"
 )
@@ -18,43 +19,78 @@ type PlanTaskInput struct {
 	Requester string   `json:"requester"`
 }
 
-// TaskPlan is the template and input of a task. Problems is set (and the
-// rest empty) when the repository's config file is invalid.
+// TaskPlan is the template and input of an issue's run, for either backend.
+// Problems is set (and the rest empty) when the repository's config file is
+// invalid.
 type TaskPlan struct {
 	// TemplateName is "" for the default template.
 	TemplateName string `json:"template_name,omitempty"`
-	// Input is the task's input: the issue URL, or the JSON template inputs.
+	// Input is a task's input: the issue URL, or the JSON template inputs.
 	Input string `json:"input"`
+	// Prompt is a chat's first message (absent in histories from before
+	// chats).
+	Prompt string `json:"prompt,omitempty"`
+	// Params are the template inputs as workspace parameters when the
+	// repository has a config file (nil when it has none).
+	Params []coder.Param `json:"params,omitempty"`
 	// Problems are the config file's errors, one line each, without values.
 	Problems []string `json:"problems,omitempty"`
 }
 
 // PlanTask reads .code-factory/config.toml from the default branch. Without
-// it, the task gets the default template and the issue URL. With it, the
-// code-factory template and the JSON template inputs. An invalid file is
-// reported, never silently ignored.
+// it, a task gets the default template and the issue URL, a chat the issue
+// prompt and Coder Agents' own choice of template. With it, the
+// code-factory template: a task gets the JSON template inputs, a chat a
+// workspace with them as parameters. An invalid file is reported, never
+// silently ignored.
 func (a *Activities) PlanTask(ctx context.Context, in PlanTaskInput) (TaskPlan, error) {
 	c, err := a.installation(in.Issue.InstallationID)
 	if err != nil {
 		return TaskPlan{}, err
 	}
-	data, found, err := c.GetFile(ctx, in.Issue.Repo.Owner, in.Issue.Repo.Name, ConfigPath, "")
-	if err != nil {
-		return TaskPlan{}, ghapi.Classify(err)
+	rc, err := readConfig(ctx, c, in.Issue.Repo, "")
+	prompt := IssuePrompt(in.Issue.Repo, in.IssueURL, in.Issue.Number, in.Requester)
+	switch {
+	case err != nil:
+		return TaskPlan{}, err
+	case !rc.Found:
+		return TaskPlan{Input: in.IssueURL, Prompt: prompt}, nil
+	case rc.Config == nil:
+		return TaskPlan{Problems: rc.Problems}, nil
 	}
-	if !found {
-		return TaskPlan{Input: in.IssueURL}, nil
-	}
-	cfg, res := schema.Parse(data)
-	if !res.OK() {
-		return TaskPlan{Problems: problemLines(res.Errors)}, nil
-	}
-	inputs := schema.IssueTemplateInputs(cfg, in.Issue.Repo.Owner, in.Issue.Repo.Name, in.IssueURL, in.Issue.Number, in.Requester)
+	inputs := schema.IssueTemplateInputs(rc.Config, in.Issue.Repo.Owner, in.Issue.Repo.Name, in.IssueURL, in.Issue.Number, in.Requester)
 	b, err := json.Marshal(inputs)
 	if err != nil {
 		return TaskPlan{}, err
 	}
-	return TaskPlan{TemplateName: a.ConfigTemplateName, Input: string(b)}, nil
+	return TaskPlan{TemplateName: a.ConfigTemplateName, Input: string(b), Prompt: prompt, Params: params(inputs.Parameters())}, nil
+}
+
+// repoConfig is a repository's config file at one commit.
+type repoConfig struct {
+	// Found is false when the file does not exist.
+	Found bool
+	// Config is the parsed file, nil when it is absent or invalid.
+	Config *schema.Config
+	// Problems are an invalid file's errors (key path and rule, never values).
+	Problems []string
+}
+
+// readConfig reads and parses .code-factory/config.toml at ref ("" is the
+// default branch).
+func readConfig(ctx context.Context, c *ghapi.Client, repo Repo, ref string) (repoConfig, error) {
+	data, found, err := c.GetFile(ctx, repo.Owner, repo.Name, ConfigPath, ref)
+	if err != nil {
+		return repoConfig{}, ghapi.Classify(err)
+	}
+	if !found {
+		return repoConfig{}, nil
+	}
+	cfg, res := schema.Parse(data)
+	if !res.OK() {
+		return repoConfig{Found: true, Problems: problemLines(res.Errors)}, nil
+	}
+	return repoConfig{Found: true, Config: cfg}, nil
 }
 
 func problemLines(ps []schema.Problem) []string {

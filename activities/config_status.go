@@ -59,31 +59,30 @@ func (a *Activities) CheckConfigPush(ctx context.Context, in ConfigPushInput) (C
 			return ConfigPushResult{Skipped: true}, nil
 		}
 	}
-	data, found, err := c.GetFile(ctx, owner, repo, ConfigPath, in.After)
+	rc, err := readConfig(ctx, c, in.Repo, in.After)
 	if err != nil {
-		return ConfigPushResult{}, ghapi.Classify(err)
+		return ConfigPushResult{}, err
 	}
-	res := ConfigPushResult{Present: found}
+	res := ConfigPushResult{Present: rc.Found, Problems: rc.Problems}
 	status := ghapi.CommitStatus{State: "success", Context: ConfigStatusContext, Description: "No " + ConfigPath + " (removed)"}
-	if found {
+	if rc.Found {
 		status.TargetURL = fmt.Sprintf("https://github.com/%s/%s/blob/%s/%s", owner, repo, in.After, ConfigPath)
-		cfg, parsed := schema.Parse(data)
-		if parsed.OK() {
-			status.Description = ConfigPath + " is valid"
-			for _, j := range cfg.ScheduledJobs {
-				b, err := json.Marshal(schema.JobTemplateInputs(cfg, owner, repo, j))
-				if err != nil {
-					return ConfigPushResult{}, err
-				}
-				res.Jobs = append(res.Jobs, PlannedJob{Job: j, Input: string(b)})
+	}
+	switch {
+	case rc.Config != nil:
+		status.Description = ConfigPath + " is valid"
+		for _, j := range rc.Config.ScheduledJobs {
+			b, err := json.Marshal(schema.JobTemplateInputs(rc.Config, owner, repo, j))
+			if err != nil {
+				return ConfigPushResult{}, err
 			}
-		} else {
-			res.Problems = problemLines(parsed.Errors)
-			status.State = "failure"
-			status.Description = res.Problems[0]
-			if n := len(res.Problems) - 1; n > 0 {
-				status.Description = fmt.Sprintf("%s (and %d more)", res.Problems[0], n)
-			}
+			res.Jobs = append(res.Jobs, PlannedJob{Job: j, Input: string(b)})
+		}
+	case rc.Found:
+		status.State = "failure"
+		status.Description = rc.Problems[0]
+		if n := len(rc.Problems) - 1; n > 0 {
+			status.Description = fmt.Sprintf("%s (and %d more)", rc.Problems[0], n)
 		}
 	}
 	if err := c.CreateCommitStatus(ctx, owner, repo, in.After, status); err != nil {

@@ -41,24 +41,23 @@ func (a *Activities) MatchFailedRunHook(ctx context.Context, in HookMatchInput) 
 	return HookMatch{Matched: true, PromptAdditions: hook.PromptAdditions}, nil
 }
 
-// defaultBranchConfig returns the parsed config, or nil with the reason.
+// defaultBranchConfig returns the parsed config of the default branch, or
+// nil with the reason.
 func (a *Activities) defaultBranchConfig(ctx context.Context, installationID int64, repo Repo) (*schema.Config, string, error) {
 	c, err := a.installation(installationID)
 	if err != nil {
 		return nil, "", err
 	}
-	data, found, err := c.GetFile(ctx, repo.Owner, repo.Name, ConfigPath, "")
-	if err != nil {
-		return nil, "", ghapi.Classify(err)
-	}
-	if !found {
+	rc, err := readConfig(ctx, c, repo, "")
+	switch {
+	case err != nil:
+		return nil, "", err
+	case !rc.Found:
 		return nil, "no " + ConfigPath, nil
-	}
-	cfg, res := schema.Parse(data)
-	if !res.OK() {
+	case rc.Config == nil:
 		return nil, ConfigPath + " is invalid", nil
 	}
-	return cfg, "", nil
+	return rc.Config, "", nil
 }
 
 // FailedRunTaskInput creates the task that fixes a failed run.
@@ -93,7 +92,7 @@ func (a *Activities) CreateFailedRunTask(ctx context.Context, in FailedRunTaskIn
 	if err != nil {
 		return CreateTaskResult{}, err
 	}
-	return a.CreateJobTask(ctx, JobTaskInput{Name: in.Name, Owner: in.Owner, Input: string(b)})
+	return a.CreateJobTask(ctx, JobTaskInput{Name: in.Name, Owner: in.Owner, Input: string(b), Repo: in.Repo})
 }
 
 // CommitStatusInput sets a commit status.

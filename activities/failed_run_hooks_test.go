@@ -8,6 +8,7 @@ import (
 
 	"github.com/code-factory/code-factory/activities"
 	ghapi "github.com/code-factory/code-factory/activities/github"
+	"github.com/code-factory/code-factory/internal/fakes/fakecoder"
 	"github.com/code-factory/code-factory/internal/fakes/fakegithub"
 	"github.com/code-factory/code-factory/internal/fakes/fakeworld"
 	"github.com/code-factory/code-factory/schema"
@@ -25,8 +26,13 @@ var hookRepo = activities.Repo{Owner: hOwner, Name: hRepo}
 // failed run 61 of ci.yml on main and the given default-branch config ("":
 // none).
 func hookWorld(t *testing.T, config string) (*fakeworld.World, *activities.Activities) {
+	return hookWorldOn(t, fakecoder.APITasks, config)
+}
+
+// hookWorldOn is hookWorld on a Coder API of the test's choosing.
+func hookWorldOn(t *testing.T, api fakecoder.API, config string) (*fakeworld.World, *activities.Activities) {
 	t.Helper()
-	world, err := fakeworld.New(fakeworld.Options{})
+	world, err := fakeworld.New(fakeworld.Options{Coder: fakecoder.Options{API: api}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +106,7 @@ func TestCreateFailedRunTask(t *testing.T) {
 		t.Fatal(err)
 	}
 	created := world.Coder.Created()
-	if len(created) != 1 || created[0].Owner != "alice" || created[0].Body.Name != "gh-fix-0123456789ab" || created[0].TaskID != res.Task.ID {
+	if len(created) != 1 || created[0].Owner != "alice" || created[0].Name != "gh-fix-0123456789ab" || created[0].ID != res.Task.ID {
 		t.Fatalf("created = %+v, result %+v", created, res)
 	}
 	var inputs schema.TemplateInputs
@@ -113,6 +119,36 @@ func TestCreateFailedRunTask(t *testing.T) {
 	}
 	if !strings.HasPrefix(inputs.AIPrompt, "CI Check Failed on branch: main\n") {
 		t.Fatalf("prompt does not name the branch: %q", inputs.AIPrompt)
+	}
+}
+
+func TestCreateFailedRunChat(t *testing.T) {
+	world, acts := hookWorldOn(t, fakecoder.APIChats, "[harness]\nprovider = \"codex\"\n")
+	world.Coder.AddUser(1001, "alice")
+	res, err := acts.CreateFailedRunTask(context.Background(), activities.FailedRunTaskInput{
+		InstallationID: 7, Repo: hookRepo, Run: hookCIRun(), PromptAdditions: "Fix it.", Name: "gh-fix-0123456789ab", Owner: "alice",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	created := world.Coder.Created()
+	wantPrompt := activities.FormatCIFailure(hookCIRun(), []activities.FailedJob{{Name: "test", Log: "--- FAIL: TestParse\nFAIL"}}) + "\n\nFix it."
+	if len(created) != 1 || created[0].Kind != fakecoder.KindChat || created[0].Owner != "alice" || created[0].Input != wantPrompt || created[0].ID != res.Task.ID {
+		t.Fatalf("created = %+v, want one chat for alice whose first message is the failure summary", created)
+	}
+	if created[0].Labels["code-factory/run"] != "gh-fix-0123456789ab" {
+		t.Fatalf("labels = %v, want the run's name", created[0].Labels)
+	}
+	ws := world.Coder.Workspaces()
+	params := map[string]string{}
+	for _, p := range ws[0].RichParameters {
+		params[p.Name] = p.Value
+	}
+	if len(ws) != 1 || ws[0].Name != "gh-fix-0123456789ab" || params["base_branch"] != "main" || params["ai_provider"] != "codex" || params["repo_name"] != hRepo {
+		t.Fatalf("workspace %+v, params %v", ws, params)
+	}
+	if _, ok := params["ai_prompt"]; ok {
+		t.Fatal("the prompt went into a workspace parameter instead of the chat")
 	}
 }
 

@@ -4,6 +4,9 @@ package activities
 type Repo struct {
 	Owner string `json:"owner"`
 	Name  string `json:"name"`
+	// ID is GitHub's repository id (0 in histories from before it was
+	// recorded); it labels chats and survives renames.
+	ID int64 `json:"id,omitempty"`
 }
 
 // FullName is "owner/name".

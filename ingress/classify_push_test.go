@@ -54,7 +54,7 @@ func TestClassifyPushTouchingConfig(t *testing.T) {
 	if d.WorkflowID != "gh-config-Codertocat/Hello-World" {
 		t.Errorf("WorkflowID = %q", d.WorkflowID)
 	}
-	repo := workflows.Repo{Owner: "Codertocat", Name: "Hello-World"}
+	repo := workflows.Repo{Owner: "Codertocat", Name: "Hello-World", ID: 186853002}
 	if d.Input != (workflows.ConfigWorkflowInput{Settings: pushSettings(), Repo: repo, InstallationID: 1}) {
 		t.Errorf("Input = %+v", d.Input)
 	}

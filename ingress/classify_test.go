@@ -36,7 +36,7 @@ func TestClassifyAssignedToAgentStartsIssue(t *testing.T) {
 	}
 	wantInput := workflows.IssueWorkflowInput{
 		Settings:       s,
-		Repo:           workflows.Repo{Owner: "xmtplabs", Name: "coder-action"},
+		Repo:           workflows.Repo{Owner: "xmtplabs", Name: "coder-action", ID: 1184842494},
 		IssueNumber:    raw.Issue.Number,
 		InstallationID: raw.Installation.ID,
 	}

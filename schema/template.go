@@ -1,9 +1,11 @@
 package schema
 
 import (
+	"encoding/json"
 	"fmt"
 	"path"
 	"slices"
+	"strconv"
 )
 
 // TemplateInputs is the JSON input of the Coder template that runs a task.
@@ -24,6 +26,32 @@ type TemplateInputs struct {
 	Size SandboxSize `json:"size"`
 	// Docker enables docker-in-docker.
 	Docker bool `json:"docker"`
+}
+
+// Parameter is a template input as a rich parameter value.
+type Parameter struct {
+	Name  string
+	Value string
+}
+
+// Parameters are the inputs as rich parameters (name = JSON key), for a
+// workspace built before a chat (Chats take no template inputs): every
+// input but the prompt, which is the chat's first message. Booleans are
+// "true"/"false", volumes a JSON array, and unset optional inputs are left
+// out.
+func (in TemplateInputs) Parameters() []Parameter {
+	ps := []Parameter{{"repo_url", in.RepoURL}}
+	if in.BaseBranch != "" {
+		ps = append(ps, Parameter{"base_branch", in.BaseBranch})
+	}
+	ps = append(ps, Parameter{"repo_name", in.RepoName}, Parameter{"ai_provider", string(in.AIProvider)})
+	if len(in.ExtraVolumes) > 0 {
+		b, err := json.Marshal(in.ExtraVolumes)
+		if err == nil {
+			ps = append(ps, Parameter{"extra_volumes", string(b)})
+		}
+	}
+	return append(ps, Parameter{"size", string(in.Size)}, Parameter{"docker", strconv.FormatBool(in.Docker)})
 }
 
 // IssueTemplateInputs builds the inputs of a task that resolves an issue.

@@ -1,5 +1,11 @@
 package workflows
 
+import (
+	"time"
+
+	"github.com/code-factory/code-factory/activities"
+)
+
 // Names registered with the worker. Workflow types are registered under
 // these names, so renaming a Go function never orphans running workflows.
 const (
@@ -56,20 +62,11 @@ func (k EventKind) IsComment() bool {
 	return k == KindIssueComment || k == KindPRComment || k == KindReviewComment || k == KindReview
 }
 
-// Repo names a GitHub repository. It converts to activities.Repo.
-type Repo struct {
-	Owner string `json:"owner"`
-	Name  string `json:"name"`
-}
-
-// FullName is "owner/name".
-func (r Repo) FullName() string { return r.Owner + "/" + r.Name }
+// Repo names a GitHub repository (the activities' type: one type per concept).
+type Repo = activities.Repo
 
 // Actor is a GitHub user.
-type Actor struct {
-	Login string `json:"login"`
-	ID    int64  `json:"id"`
-}
+type Actor = activities.User
 
 // Comment is a comment, review comment or review body to forward to the task.
 type Comment struct {
@@ -91,19 +88,7 @@ type Comment struct {
 }
 
 // CIFailure is a failed workflow run on the agent's pull request.
-type CIFailure struct {
-	RunID        int64  `json:"run_id"`
-	WorkflowName string `json:"workflow_name"`
-	// WorkflowPath is the run's workflow file, e.g. ".github/workflows/ci.yml".
-	WorkflowPath string `json:"workflow_path"`
-	RunURL       string `json:"run_url"`
-	HeadSHA      string `json:"head_sha"`
-	HeadBranch   string `json:"head_branch"`
-	PRNumber     int    `json:"pr_number"`
-	PRURL        string `json:"pr_url"`
-	// Actor triggered the run (a failed-run hook's task runs as them).
-	Actor Actor `json:"actor"`
-}
+type CIFailure = activities.CIRun
 
 // IssueEvent is the payload of IssueEventSignal: one GitHub delivery about an
 // issue, already classified by the ingress (or resolved by the relay workflow).
@@ -134,6 +119,13 @@ type Settings struct {
 	// EventsPerRun is how many events an issue workflow run handles before
 	// it continues as new (0: the default, 500).
 	EventsPerRun int `json:"events_per_run,omitempty"`
+	// WatchEvery is how soon an idle chat is first checked for an error
+	// and its pull request (CODER_WATCH_INTERVAL; 0: 30 s); the wait
+	// doubles up to 10 minutes and starts over after each input.
+	WatchEvery time.Duration `json:"watch_every,omitempty"`
+	// CallTimeout bounds one Coder or GitHub call's activity attempt (0:
+	// a minute); tests shorten it to see a retry after a lost worker.
+	CallTimeout time.Duration `json:"call_timeout,omitempty"`
 }
 
 // IssueWorkflowInput starts an issue workflow. Carry is set only when the

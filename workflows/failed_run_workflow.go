@@ -7,7 +7,6 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/code-factory/code-factory/activities"
-	"github.com/code-factory/code-factory/activities/coder"
 	ghapi "github.com/code-factory/code-factory/activities/github"
 )
 
@@ -32,7 +31,8 @@ type FailedRunInput struct {
 // finish, updates the status and deletes the task. Its ID (one per workflow,
 // head commit and branch) deduplicates it.
 func FailedRunWorkflow(ctx workflow.Context, in FailedRunInput) error {
-	run, repo := ciRun(in.Run), activities.Repo(in.Repo)
+	ctx = withSettings(ctx, in.Settings)
+	run, repo := in.Run, in.Repo
 	owner, err := coderUserOf(ctx, in.InstallationID, repo, run.Actor, "who triggered the run")
 	if err != nil {
 		return err
@@ -62,7 +62,7 @@ func FailedRunWorkflow(ctx workflow.Context, in FailedRunInput) error {
 		return err
 	}
 	// The task is deleted whatever happened, so no sandbox is left running.
-	if err := workflow.ExecuteActivity(coderCtx(ctx), a.DeleteTask, coder.TaskRef(created.Task)).Get(ctx, nil); err != nil {
+	if err := workflow.ExecuteActivity(coderCtx(ctx), a.DeleteTask, created.Task).Get(ctx, nil); err != nil {
 		return err
 	}
 	if waitErr != nil {

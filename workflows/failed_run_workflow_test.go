@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/code-factory/code-factory/internal/fakes/fakecoder"
 	"github.com/code-factory/code-factory/internal/fakes/fakegithub"
 )
 
@@ -34,7 +35,12 @@ type hookHarness struct {
 // by someone other than the agent, with one failed and one passing job.
 // config is the default branch's .code-factory/config.toml ("" for none).
 func newHookHarness(t *testing.T, config string) *hookHarness {
-	h := &hookHarness{wfHarness: newWFHarness(t, fakecoderDefaults())}
+	return newHookHarnessOn(t, fakecoder.Options{API: fakecoder.APITasks}, config)
+}
+
+// newHookHarnessOn is newHookHarness on a Coder API of the test's choosing.
+func newHookHarnessOn(t *testing.T, opts fakecoder.Options, config string) *hookHarness {
+	h := &hookHarness{wfHarness: newWFHarness(t, opts)}
 	h.world.GitHub.SetPullRequest(tOwner, tRepo, fakegithub.PullRequest{Number: 77, Author: "bob", HeadSHA: tRunSHA})
 	h.world.GitHub.SetRunJobs(tOwner, tRepo, tRunID,
 		fakegithub.Job{ID: 51, Name: "unit", Conclusion: "failure"},
@@ -99,57 +105,84 @@ func TestFailedRunHookStartsTaskThatFixesTheRun(t *testing.T) {
 		{"without a PR", fakegithub.PullRequest{Number: 77, Author: tAgent, HeadSHA: "fedcba"}, 0},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			h := newHookHarness(t, tHookConfig)
-			h.world.GitHub.SetPullRequest(tOwner, tRepo, c.pr)
-			h.agentWorksThenIdles()
-			h.relayOK(hookRun("d-run", c.payloadPR))
+			eachAPI(t, func(t *testing.T, opts fakecoder.Options) {
+				h := newHookHarnessOn(t, opts, tHookConfig)
+				h.world.GitHub.SetPullRequest(tOwner, tRepo, c.pr)
+				h.agentWorksThenIdles()
+				h.relayOK(hookRun("d-run", c.payloadPR))
 
-			if len(h.started) != 1 || h.started[0] != wantHookID() {
-				t.Fatalf("failed-run workflows started = %q, want [%q]", h.started, wantHookID())
-			}
-			task := h.onlyTask()
-			if task.Owner != tAssigner || task.Body.Name != fixTaskName("gh", wantHookID()) {
-				t.Fatalf("task %q for %q, want %q for %q", task.Body.Name, task.Owner, fixTaskName("gh", wantHookID()), tAssigner)
-			}
-			if n := h.world.Coder.Count("GET", "/api/v2/organizations/default/templates/code-factory"); n != 1 {
-				t.Errorf("code-factory template look-ups = %d, want 1", n)
-			}
-			var inputs map[string]any
-			if err := json.Unmarshal([]byte(task.Body.Input), &inputs); err != nil {
-				t.Fatalf("task input is not JSON template inputs: %q", task.Body.Input)
-			}
-			prompt, _ := inputs["ai_prompt"].(string)
-			if inputs["base_branch"] != "main" {
-				t.Errorf("base_branch = %v, want main", inputs["base_branch"])
-			}
-			for _, want := range []string{
-				"CI Check Failed on branch: main\nWorkflow: CI\nRun: https://github.com/acme/widgets/actions/runs/5001\nFailed Jobs: unit\n",
-				"## unit\n", "unit line 021", "unit line 120",
-			} {
-				if !strings.Contains(prompt, want) {
-					t.Errorf("ai_prompt lacks %q:\n%s", want, prompt)
+				if len(h.started) != 1 || h.started[0] != wantHookID() {
+					t.Fatalf("failed-run workflows started = %q, want [%q]", h.started, wantHookID())
 				}
-			}
-			if !strings.HasSuffix(prompt, "\n\nKeep the fix minimal.") || strings.Contains(prompt, "unit line 020") || strings.Contains(prompt, "lint") {
-				t.Errorf("ai_prompt is not the last 100 lines of the failed job plus the prompt additions:\n%s", prompt)
-			}
+				task := h.onlyTask()
+				if task.Owner != tAssigner {
+					t.Fatalf("run for %q, want %q", task.Owner, tAssigner)
+				}
+				if n := h.world.Coder.Count("GET", "/api/v2/organizations/default/templates/code-factory"); n != 1 {
+					t.Errorf("code-factory template look-ups = %d, want 1", n)
+				}
+				prompt, branch := h.hookPrompt(task)
+				if branch != "main" {
+					t.Errorf("base_branch = %v, want main", branch)
+				}
+				for _, want := range []string{
+					"CI Check Failed on branch: main\nWorkflow: CI\nRun: https://github.com/acme/widgets/actions/runs/5001\nFailed Jobs: unit\n",
+					"## unit\n", "unit line 021", "unit line 120",
+				} {
+					if !strings.Contains(prompt, want) {
+						t.Errorf("prompt lacks %q:\n%s", want, prompt)
+					}
+				}
+				if !strings.HasSuffix(prompt, "\n\nKeep the fix minimal.") || strings.Contains(prompt, "unit line 020") || strings.Contains(prompt, "lint") {
+					t.Errorf("prompt is not the last 100 lines of the failed job plus the prompt additions:\n%s", prompt)
+				}
 
-			st := h.statuses()
-			if len(st) != 2 {
-				t.Fatalf("commit statuses = %+v, want pending then success", st)
-			}
-			url := st[0].TargetURL
-			if st[0].State != "pending" || st[0].Context != "code-factory/failed-run" || st[0].Description != "Task started to fix ci.yml" || !strings.Contains(url, task.TaskID) {
-				t.Errorf("first status = %+v, want pending linking task %s", st[0], task.TaskID)
-			}
-			if st[1].State != "success" || st[1].Context != "code-factory/failed-run" || st[1].Description != "Task finished" || st[1].TargetURL != url {
-				t.Errorf("last status = %+v, want success", st[1])
-			}
-			if n := h.world.Coder.Count("DELETE", "/api/v2/tasks/"+tAssigner+"/"+task.TaskID); n != 1 {
-				t.Errorf("DELETE calls = %d, want 1", n)
-			}
+				st := h.statuses()
+				if len(st) != 2 {
+					t.Fatalf("commit statuses = %+v, want pending then success", st)
+				}
+				url := st[0].TargetURL
+				if st[0].State != "pending" || st[0].Context != "code-factory/failed-run" || st[0].Description != "Task started to fix ci.yml" || url != h.runURL(task) {
+					t.Errorf("first status = %+v, want pending linking %s", st[0], h.runURL(task))
+				}
+				if st[1].State != "success" || st[1].Context != "code-factory/failed-run" || st[1].Description != "Task finished" || st[1].TargetURL != url {
+					t.Errorf("last status = %+v, want success", st[1])
+				}
+				if n := h.world.Coder.Ends(task.ID); n != 1 {
+					t.Errorf("deletes/archives = %d, want 1", n)
+				}
+			})
 		})
 	}
+}
+
+// hookPrompt is the prompt a hook's run got, and its branch: a task's JSON
+// template inputs (named after the workflow), or a chat's first message and
+// its workspace's parameter.
+func (h *hookHarness) hookPrompt(run fakecoder.CreateRecord) (prompt, branch string) {
+	h.t.Helper()
+	if run.Kind == fakecoder.KindChat {
+		for _, ws := range h.world.Coder.Workspaces() {
+			if ws.ID == run.WorkspaceID {
+				for _, p := range ws.RichParameters {
+					if p.Name == "base_branch" {
+						branch = p.Value
+					}
+				}
+			}
+		}
+		return run.Input, branch
+	}
+	if run.Name != fixTaskName("gh", wantHookID()) {
+		h.t.Fatalf("task %q, want %q", run.Name, fixTaskName("gh", wantHookID()))
+	}
+	var inputs map[string]any
+	if err := json.Unmarshal([]byte(run.Input), &inputs); err != nil {
+		h.t.Fatalf("task input is not JSON template inputs: %q", run.Input)
+	}
+	prompt, _ = inputs["ai_prompt"].(string)
+	branch, _ = inputs["base_branch"].(string)
+	return prompt, branch
 }
 
 func TestFailedRunWithoutMatchingHookDoesNothing(t *testing.T) {
@@ -247,8 +280,8 @@ func TestFailedRunWorkflowRecordsRefusal(t *testing.T) {
 			if !errors.As(err, &ae) || ae.Type() != ErrTypeJobRefused || !strings.Contains(ae.Error(), c.want) {
 				t.Fatalf("workflow ended with %v, want a %s error saying %q", err, ErrTypeJobRefused, c.want)
 			}
-			if n := h.world.Coder.Count("POST", "/api/v2/tasks"); n != 0 {
-				t.Fatalf("task creations = %d, want none", n)
+			if n := len(h.world.Coder.Created()); n != 0 {
+				t.Fatalf("runs created = %d, want none", n)
 			}
 			if st := h.statuses(); len(st) != 0 {
 				t.Fatalf("commit statuses = %+v, want none", st)
@@ -258,31 +291,27 @@ func TestFailedRunWorkflowRecordsRefusal(t *testing.T) {
 }
 
 func TestFailedRunTaskThatErrorsGetsErrorStatusAndIsDeleted(t *testing.T) {
-	h := newHookHarness(t, tHookConfig)
-	go func() {
-		deadline := time.Now().Add(30 * time.Second)
-		for len(h.world.Coder.Created()) == 0 && time.Now().Before(deadline) {
-			time.Sleep(2 * time.Millisecond)
-		}
-		if len(h.world.Coder.Created()) == 1 {
-			if err := h.world.Coder.SetTask(h.world.Coder.Created()[0].TaskID, "error", nil); err != nil {
-				h.t.Error(err)
+	eachAPI(t, func(t *testing.T, opts fakecoder.Options) {
+		h := newHookHarnessOn(t, opts, tHookConfig)
+		h.onCreated(func(id string) {
+			if err := h.world.Coder.SetFailed(id, "the model provider is down"); err != nil {
+				t.Error(err)
 			}
+		})
+		err := h.runFailedRun(Actor{Login: tAssigner, ID: tAssignerID})
+		var ae *temporal.ApplicationError
+		if !errors.As(err, &ae) || ae.Type() != ErrTypeTaskNotFinished {
+			t.Fatalf("workflow ended with %v, want a %s error", err, ErrTypeTaskNotFinished)
 		}
-	}()
-	err := h.runFailedRun(Actor{Login: tAssigner, ID: tAssignerID})
-	var ae *temporal.ApplicationError
-	if !errors.As(err, &ae) || ae.Type() != ErrTypeTaskNotFinished {
-		t.Fatalf("workflow ended with %v, want a %s error", err, ErrTypeTaskNotFinished)
-	}
-	task := h.onlyTask()
-	st := h.statuses()
-	if len(st) != 2 || st[0].State != "pending" || st[1].State != "error" || st[1].Description != "Task did not finish: the task is in an error state" {
-		t.Fatalf("commit statuses = %+v, want pending then error with the reason", st)
-	}
-	if n := h.world.Coder.Count("DELETE", "/api/v2/tasks/"+tAssigner+"/"+task.TaskID); n != 1 {
-		t.Fatalf("DELETE calls = %d, want 1", n)
-	}
+		task := h.onlyTask()
+		st := h.statuses()
+		if len(st) != 2 || st[0].State != "pending" || st[1].State != "error" || st[1].Description != "Task did not finish: the task is in an error state" {
+			t.Fatalf("commit statuses = %+v, want pending then error with the reason", st)
+		}
+		if n := h.world.Coder.Ends(task.ID); n != 1 {
+			t.Fatalf("deletes/archives = %d, want 1", n)
+		}
+	})
 }
 
 // relayTwice runs two relays, one after the other, as children. With
@@ -295,7 +324,13 @@ func (h *hookHarness) relayTwice(afterDone bool) func(workflow.Context, RelayInp
 		}
 		for i := 0; afterDone && i < 1000; i++ {
 			var deleted int
-			count := func(workflow.Context) any { return h.world.Coder.Count("DELETE", "/api/v2/tasks/") }
+			count := func(workflow.Context) any {
+				created := h.world.Coder.Created()
+				if len(created) == 0 {
+					return 0
+				}
+				return h.world.Coder.Ends(created[0].ID)
+			}
 			if err := workflow.SideEffect(ctx, count).Get(&deleted); err != nil {
 				return err
 			}
@@ -335,7 +370,7 @@ func TestFailedRunHookSameRunTwiceStartsOneTask(t *testing.T) {
 				t.Fatalf("failed-run workflows started = %q, want one %q", h.started, wantHookID())
 			}
 			task := h.onlyTask()
-			if c.afterDone && h.world.Coder.Count("DELETE", "/api/v2/tasks/"+tAssigner+"/"+task.TaskID) != 1 {
+			if c.afterDone && h.world.Coder.Ends(task.ID) != 1 {
 				t.Fatal("the first task was not deleted before the second relay")
 			}
 		})

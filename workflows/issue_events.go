@@ -8,7 +8,6 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/code-factory/code-factory/activities"
-	"github.com/code-factory/code-factory/activities/coder"
 )
 
 // Limits of one batched input: comments waiting together are sent as one
@@ -39,7 +38,7 @@ func (w *issueWorkflow) comments(ctx workflow.Context, ev IssueEvent) error {
 		return nil
 	}
 	return w.deliver(ctx, func(wctx workflow.Context) error {
-		args := activities.DeliverInputArgs{Task: coder.TaskRef(*w.carry.Task), Input: JoinInputs(inputs)}
+		args := activities.DeliverInputArgs{Task: *w.carry.Task, Input: JoinInputs(inputs)}
 		return workflow.ExecuteActivity(waitCtx(wctx), a.DeliverInput, args).Get(wctx, nil)
 	})
 }
@@ -111,7 +110,7 @@ func (w *issueWorkflow) ciFailure(ctx workflow.Context, ev IssueEvent) error {
 	w.delivering, w.superseded = f, false
 	defer func() { w.delivering = nil }()
 	return w.deliver(ctx, func(wctx workflow.Context) error {
-		in := activities.CIRelayInput{InstallationID: w.in.InstallationID, Repo: activities.Repo(w.in.Repo), Run: ciRun(*f), Task: coder.TaskRef(*w.carry.Task)}
+		in := activities.CIRelayInput{InstallationID: w.in.InstallationID, Repo: activities.Repo(w.in.Repo), Run: *f, Task: *w.carry.Task}
 		return workflow.ExecuteActivity(waitCtx(wctx), a.RelayCIFailure, in).Get(wctx, nil)
 	})
 }
@@ -128,19 +127,7 @@ func (w *issueWorkflow) deliver(ctx workflow.Context, send func(workflow.Context
 		return nil
 	}
 	var ae *temporal.ApplicationError
-	if errors.As(err, &ae) && ae.Type() == activities.ErrTypeTaskNotReady {
-		w.logger.Warn("input not delivered: task not ready", "error", err)
-		return w.setStatus(ctx, statusUndelivered(w.carry.Task.URL, true))
-	}
-	w.logger.Error("input not delivered", "error", err)
-	return w.setStatus(ctx, statusUndelivered(w.carry.Task.URL, false))
-}
-
-// ciRun converts a CI failure to the activities' shape.
-func ciRun(f CIFailure) activities.CIRun {
-	return activities.CIRun{
-		RunID: f.RunID, WorkflowName: f.WorkflowName, WorkflowPath: f.WorkflowPath, RunURL: f.RunURL,
-		HeadSHA: f.HeadSHA, HeadBranch: f.HeadBranch, PRNumber: f.PRNumber, PRURL: f.PRURL,
-		Actor: activities.User(f.Actor),
-	}
+	notReady := errors.As(err, &ae) && ae.Type() == activities.ErrTypeTaskNotReady
+	w.logger.Warn("input not delivered", "task_not_ready", notReady, "error", err)
+	return w.setStatus(ctx, statusUndelivered(w.carry.Task.URL, notReady))
 }

@@ -1,9 +1,22 @@
 package workflows
 
+import (
+	"time"
+
+	"github.com/code-factory/code-factory/activities/coder"
+)
+
 // IssueCarry is the state an issue workflow carries across continue-as-new.
 type IssueCarry struct {
-	// Task is the Coder task, once created.
-	Task *TaskRef `json:"task,omitempty"`
+	// Task is the Coder task or chat, once created.
+	Task *coder.Ref `json:"task,omitempty"`
+	// StartedAt is when the run was created (workflow time; zero in
+	// histories from before chats), for "ran for" at the end.
+	StartedAt time.Time `json:"started_at,omitempty"`
+	// PullRequest is the agent's pull request once Coder reports it.
+	PullRequest string `json:"pull_request,omitempty"`
+	// AgentError is the agent's last error, shown until it clears.
+	AgentError string `json:"agent_error,omitempty"`
 	// Requester assigned the agent; the task runs as their Coder user.
 	Requester Actor `json:"requester"`
 	// StatusCommentID is the status comment's id once written.
@@ -19,15 +32,6 @@ type IssueCarry struct {
 	Pending []IssueEvent `json:"pending,omitempty"`
 	// SeenDeliveries are recent delivery ids, oldest first (bounded).
 	SeenDeliveries []string `json:"seen_deliveries,omitempty"`
-}
-
-// TaskRef is the Coder task of an issue. It converts to coder.TaskRef.
-type TaskRef struct {
-	ID          string `json:"id"`
-	Name        string `json:"name"`
-	Owner       string `json:"owner"`
-	WorkspaceID string `json:"workspace_id"`
-	URL         string `json:"url"`
 }
 
 // maxSeenDeliveries bounds the redelivery filter.

@@ -24,6 +24,7 @@ var errEnd = errors.New("issue workflow ends")
 // to it one at a time in arrival order, and deletes it when the issue is
 // closed or the agent unassigned.
 func IssueWorkflow(ctx workflow.Context, in IssueWorkflowInput) error {
+	ctx = withSettings(ctx, in.Settings)
 	w := &issueWorkflow{in: in}
 	w.setup(ctx)
 	err := w.run(ctx)
@@ -50,6 +51,9 @@ type issueWorkflow struct {
 	delivering *CIFailure
 	superseded bool
 	handled    int
+	// watchStep counts the chat checks since the last input (the wait
+	// between checks doubles with it).
+	watchStep int
 }
 
 // setup restores carried state and starts receiving signals.
@@ -112,8 +116,15 @@ func (w *issueWorkflow) run(ctx workflow.Context) error {
 		}
 	}
 	for {
-		if err := workflow.Await(ctx, func() bool { return w.end != nil || len(w.carry.Pending) > 0 }); err != nil {
+		more, err := w.await(ctx)
+		if err != nil {
 			return err
+		}
+		if !more {
+			if err := w.watch(ctx); err != nil {
+				return err
+			}
+			continue
 		}
 		if w.end != nil {
 			return w.finish(ctx)
@@ -121,11 +132,23 @@ func (w *issueWorkflow) run(ctx workflow.Context) error {
 		if err := w.next(ctx); err != nil {
 			return err
 		}
+		w.watchStep = 0
 		w.handled++
 		if w.handled >= w.eventsPerRun() || workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
 			return w.continueAsNew(ctx)
 		}
 	}
+}
+
+// await waits for an event. For a chat it gives up after the current watch
+// delay (more is false: time to check the chat); a task waits for events
+// only, as histories recorded with tasks expect.
+func (w *issueWorkflow) await(ctx workflow.Context) (more bool, err error) {
+	ready := func() bool { return w.end != nil || len(w.carry.Pending) > 0 }
+	if w.carry.Task == nil || w.carry.Task.KindOrTask() != coder.KindChat {
+		return true, workflow.Await(ctx, ready)
+	}
+	return workflow.AwaitWithTimeout(ctx, w.watchDelay(), ready)
 }
 
 // eventsPerRun is when this run continues as new.
@@ -183,8 +206,11 @@ func (w *issueWorkflow) start(ctx workflow.Context) error {
 	if err := workflow.ExecuteActivity(coderCtx(ctx), a.CreateTask, activities.CreateTaskInput{Spec: *spec}).Get(ctx, &created); err != nil {
 		return err
 	}
-	task := TaskRef(created.Task)
+	task := created.Task
 	w.carry.Task = &task
+	if task.KindOrTask() == coder.KindChat {
+		w.carry.StartedAt = workflow.Now(ctx)
+	}
 	if err := workflow.UpsertMemo(ctx, map[string]any{"task_id": task.ID, "task_owner": task.Owner}); err != nil {
 		return err
 	}
@@ -219,7 +245,11 @@ func (w *issueWorkflow) taskSpec(ctx workflow.Context, owner, issueURL string) (
 	if len(plan.Problems) > 0 {
 		return nil, w.endWithStatus(ctx, statusInvalidConfig(plan.Problems))
 	}
-	return &coder.CreateSpec{Name: name, Owner: owner, TemplateName: plan.TemplateName, Input: plan.Input}, nil
+	return &coder.CreateSpec{
+		Name: name, Owner: owner, TemplateName: plan.TemplateName, Input: plan.Input,
+		Prompt: plan.Prompt, Params: plan.Params,
+		Labels: coder.IssueLabels(w.in.Repo.ID, w.in.Repo.FullName(), w.in.IssueNumber),
+	}, nil
 }
 
 // next handles the oldest pending event.
@@ -236,16 +266,20 @@ func (w *issueWorkflow) next(ctx workflow.Context) error {
 	return nil
 }
 
-// finish deletes the task and says so on the issue.
+// finish deletes the task (interrupts and archives the chat) and says so
+// on the issue, with what a chat cost and how long it ran.
 func (w *issueWorkflow) finish(ctx workflow.Context) error {
 	if w.carry.Task != nil {
-		if err := workflow.ExecuteActivity(coderCtx(ctx), a.DeleteTask, coder.TaskRef(*w.carry.Task)).Get(ctx, nil); err != nil {
+		if err := workflow.ExecuteActivity(coderCtx(ctx), a.DeleteTask, *w.carry.Task).Get(ctx, nil); err != nil {
 			return err
 		}
 	}
 	text := statusCompleted()
 	if w.end.Kind == KindUnassigned {
 		text = statusUnassigned()
+	}
+	if w.carry.Task != nil && w.carry.Task.KindOrTask() == coder.KindChat {
+		text += w.costLine(ctx)
 	}
 	if w.carry.Task == nil && w.carry.StatusCommentID == 0 {
 		return nil
@@ -296,14 +330,12 @@ func (w *issueWorkflow) cancellable(ctx workflow.Context, f func(workflow.Contex
 	return err
 }
 
-// setStatus writes the status comment.
+// setStatus writes the status comment: text, then what people should know
+// of the run (who asked, the pull request, the agent's error, skipped
+// outsiders).
 func (w *issueWorkflow) setStatus(ctx workflow.Context, text string) error {
 	var id int64
-	body := text
-	if len(w.carry.Outsiders) > 0 {
-		body += "\n\n" + outsiderNote(w.carry.Outsiders)
-	}
-	in := activities.StatusInput{Issue: w.issueRef(), Text: body, CommentID: w.carry.StatusCommentID}
+	in := activities.StatusInput{Issue: w.issueRef(), Text: w.statusBody(text), CommentID: w.carry.StatusCommentID}
 	if err := workflow.ExecuteActivity(githubCtx(ctx), a.SetStatus, in).Get(ctx, &id); err != nil {
 		return err
 	}
@@ -327,7 +359,7 @@ func (w *issueWorkflow) permission(ctx workflow.Context, login string) (string, 
 		return p, nil
 	}
 	var check activities.AuthorCheck
-	in := activities.AuthorInput{InstallationID: w.in.InstallationID, Repo: activities.Repo(w.in.Repo), Login: login}
+	in := activities.AuthorInput{InstallationID: w.in.InstallationID, Repo: w.in.Repo, Login: login}
 	if err := workflow.ExecuteActivity(githubCtx(ctx), a.CheckAuthor, in).Get(ctx, &check); err != nil {
 		return "", err
 	}
@@ -340,7 +372,7 @@ func (w *issueWorkflow) permission(ctx workflow.Context, login string) (string, 
 }
 
 func (w *issueWorkflow) issueRef() activities.IssueRef {
-	return activities.IssueRef{InstallationID: w.in.InstallationID, Repo: activities.Repo(w.in.Repo), Number: w.in.IssueNumber}
+	return activities.IssueRef{InstallationID: w.in.InstallationID, Repo: w.in.Repo, Number: w.in.IssueNumber}
 }
 
 // mayWrite reports whether a permission may steer the agent.

@@ -7,7 +7,6 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/code-factory/code-factory/activities"
-	"github.com/code-factory/code-factory/activities/coder"
 )
 
 // ErrTypeJobRefused is the failure type of a job run that may not run.
@@ -25,14 +24,14 @@ func ScheduledJobWorkflow(ctx workflow.Context, run activities.JobRun) error {
 		return err
 	}
 	var created activities.CreateTaskResult
-	task := activities.JobTaskInput{Name: jobTaskName(run.TaskNamePrefix, workflow.GetInfo(ctx)), Owner: owner, Input: run.Input}
+	task := activities.JobTaskInput{Name: jobTaskName(run.TaskNamePrefix, workflow.GetInfo(ctx)), Owner: owner, Input: run.Input, Repo: run.Repo}
 	if err := workflow.ExecuteActivity(coderCtx(ctx), a.CreateJobTask, task).Get(ctx, &created); err != nil {
 		return err
 	}
 	var out activities.WorkOutcome
 	waitErr := workflow.ExecuteActivity(jobWaitCtx(ctx), a.WaitForWorkDone, created.Task).Get(ctx, &out)
 	// The task is deleted whatever happened, so no sandbox is left running.
-	if err := workflow.ExecuteActivity(coderCtx(ctx), a.DeleteTask, coder.TaskRef(created.Task)).Get(ctx, nil); err != nil {
+	if err := workflow.ExecuteActivity(coderCtx(ctx), a.DeleteTask, created.Task).Get(ctx, nil); err != nil {
 		return err
 	}
 	if waitErr != nil {

@@ -4,11 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"testing"
-	"time"
 
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/code-factory/code-factory/activities"
+	"github.com/code-factory/code-factory/internal/fakes/fakecoder"
 	"github.com/code-factory/code-factory/schema"
 )
 
@@ -21,67 +21,58 @@ func jobRun() activities.JobRun {
 	}
 }
 
-// agentWorksThenIdles plays the agent: once the job's task exists it works
-// for a moment (seen by at least one poll) and goes idle.
-func (h *wfHarness) agentWorksThenIdles() {
-	go func() {
-		deadline := time.Now().Add(30 * time.Second)
-		for len(h.world.Coder.Created()) == 0 && time.Now().Before(deadline) {
-			time.Sleep(2 * time.Millisecond)
+func TestScheduledJobCreatesWaitsAndDeletesTask(t *testing.T) {
+	eachAPI(t, func(t *testing.T, opts fakecoder.Options) {
+		h := newWFHarness(t, opts)
+		h.agentWorksThenIdles()
+		h.env.ExecuteWorkflow(ScheduledJobWorkflowName, jobRun())
+		if err := h.env.GetWorkflowError(); err != nil {
+			t.Fatalf("job failed: %v", err)
 		}
-		if len(h.world.Coder.Created()) == 0 {
-			return
+		task := h.onlyTask()
+		if task.Owner != tAssigner {
+			t.Fatalf("run for %q, want %q", task.Owner, tAssigner)
 		}
-		id := h.world.Coder.Created()[0].TaskID
-		working, idle := "working", "idle"
-		if err := h.world.Coder.SetTask(id, "active", &working); err != nil {
-			h.t.Error(err)
+		if h.chats() {
+			// The chat's first message is the prompt; its workspace has the
+			// job's branch as a parameter.
+			ws := h.world.Coder.Workspaces()
+			if task.Input != "Tidy up." || len(ws) != 1 || ws[0].ID != task.WorkspaceID || !hasParam(ws[0], "base_branch", "develop") || !ws[0].DeleteRequested {
+				t.Fatalf("chat %+v, workspaces %+v: want the prompt, a develop workspace, deleted after", task, ws)
+			}
+		} else {
+			var inputs map[string]any
+			if err := json.Unmarshal([]byte(task.Input), &inputs); err != nil || inputs["ai_prompt"] != "Tidy up." || inputs["base_branch"] != "develop" || len(task.Name) > MaxTaskNameLength {
+				t.Fatalf("task %q inputs = %q (%v)", task.Name, task.Input, err)
+			}
 		}
-		if err := h.world.Coder.Hold(id); err != nil {
-			h.t.Error(err)
+		if n := h.world.Coder.Ends(task.ID); n != 1 {
+			t.Fatalf("deletes/archives = %d, want 1", n)
 		}
-		polls := h.world.Coder.Count("GET", "/api/v2/tasks/"+tAssigner+"/"+id)
-		for h.world.Coder.Count("GET", "/api/v2/tasks/"+tAssigner+"/"+id) == polls && time.Now().Before(deadline) {
-			time.Sleep(2 * time.Millisecond)
-		}
-		if err := h.world.Coder.Release(id); err != nil {
-			h.t.Error(err)
-		}
-		if err := h.world.Coder.SetTask(id, "active", &idle); err != nil {
-			h.t.Error(err)
-		}
-	}()
+	})
 }
 
-func TestScheduledJobCreatesWaitsAndDeletesTask(t *testing.T) {
-	h := newWFHarness(t, fakecoderDefaults())
-	h.agentWorksThenIdles()
-	h.env.ExecuteWorkflow(ScheduledJobWorkflowName, jobRun())
-	if err := h.env.GetWorkflowError(); err != nil {
-		t.Fatalf("job failed: %v", err)
+// hasParam reports whether a workspace was built with the parameter.
+func hasParam(ws fakecoder.Workspace, name, value string) bool {
+	for _, p := range ws.RichParameters {
+		if p.Name == name && p.Value == value {
+			return true
+		}
 	}
-	task := h.onlyTask()
-	if task.Owner != tAssigner || len(task.Body.Name) > MaxTaskNameLength {
-		t.Fatalf("task %q for %q", task.Body.Name, task.Owner)
-	}
-	var inputs map[string]any
-	if err := json.Unmarshal([]byte(task.Body.Input), &inputs); err != nil || inputs["ai_prompt"] != "Tidy up." || inputs["base_branch"] != "develop" {
-		t.Fatalf("task inputs = %q (%v)", task.Body.Input, err)
-	}
-	if n := h.world.Coder.Count("DELETE", "/api/v2/tasks/"+tAssigner+"/"+task.TaskID); n != 1 {
-		t.Fatalf("DELETE calls = %d, want 1", n)
-	}
+	return false
 }
 
 func TestScheduledJobRefusedWithoutWriteAccess(t *testing.T) {
-	h := newWFHarness(t, fakecoderDefaults())
-	h.world.GitHub.SetPermission(tOwner, tRepo, tAssigner, "read")
-	h.env.ExecuteWorkflow(ScheduledJobWorkflowName, jobRun())
-	var ae *temporal.ApplicationError
-	if err := h.env.GetWorkflowError(); !errors.As(err, &ae) || ae.Type() != ErrTypeJobRefused {
-		t.Fatalf("job ended with %v, want a %s error", err, ErrTypeJobRefused)
-	}
-	if n := len(h.world.Coder.Requests()); n != 0 {
-		t.Fatalf("Coder requests = %d, want none", n)
-	}
+	eachAPI(t, func(t *testing.T, opts fakecoder.Options) {
+		h := newWFHarness(t, opts)
+		h.world.GitHub.SetPermission(tOwner, tRepo, tAssigner, "read")
+		h.env.ExecuteWorkflow(ScheduledJobWorkflowName, jobRun())
+		var ae *temporal.ApplicationError
+		if err := h.env.GetWorkflowError(); !errors.As(err, &ae) || ae.Type() != ErrTypeJobRefused {
+			t.Fatalf("job ended with %v, want a %s error", err, ErrTypeJobRefused)
+		}
+		if n := len(h.world.Coder.Requests()); n != 0 {
+			t.Fatalf("Coder requests = %d, want none", n)
+		}
+	})
 }

@@ -89,6 +89,17 @@ func statusUndelivered(url string, notReady bool) string {
 	return "Input could not be delivered to the task; the error is in code-factory's logs. Check the task: " + url
 }
 
+// statusGoneInCoder: the chat was archived or deleted from Coder's side.
+func statusGoneInCoder(agent string) string {
+	return fmt.Sprintf("Task ended: the chat was archived or deleted in Coder, so comments here no longer reach it. Re-assign @%s to start a new one.", agent)
+}
+
+// agentErrorNote explains a chat in error; the message is Coder's
+// last_error, which names the problem (a provider, a quota) and never a token.
+func agentErrorNote(msg string) string {
+	return "The agent stopped with an error: " + Sanitize(msg) + "\nReply on this issue to have it try again, or check the chat in Coder."
+}
+
 func statusNotPermitted(assigner, agent string) string {
 	return fmt.Sprintf("@%s, only people with write, maintain or admin access to this repository can assign @%s. Ask a maintainer to assign it.", assigner, agent)
 }

@@ -18,10 +18,28 @@ func nonRetryable() []string {
 	return []string{activities.ErrTypeTaskNotReady, activities.ErrTypeCoderClient, activities.ErrTypeBadInput, ghapi.ErrTypeClient}
 }
 
+// settingsKey holds a workflow's Settings in its context.
+type settingsKey struct{}
+
+// withSettings makes the deployment settings available to the option
+// helpers below.
+func withSettings(ctx workflow.Context, s Settings) workflow.Context {
+	return workflow.WithValue(ctx, settingsKey{}, s)
+}
+
+// callTimeout is one short call's attempt timeout: Settings.CallTimeout, or
+// a minute (the HTTP clients give up after 30 s).
+func callTimeout(ctx workflow.Context) time.Duration {
+	if s, ok := ctx.Value(settingsKey{}).(Settings); ok && s.CallTimeout > 0 {
+		return s.CallTimeout
+	}
+	return time.Minute
+}
+
 // githubCtx: short GitHub calls, retried with backoff for up to six hours.
 func githubCtx(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout:    time.Minute,
+		StartToCloseTimeout:    callTimeout(ctx),
 		ScheduleToCloseTimeout: 6 * time.Hour,
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval:        time.Second,
@@ -34,6 +52,19 @@ func githubCtx(ctx workflow.Context) workflow.Context {
 
 // coderCtx: short Coder calls, retried like GitHub calls.
 func coderCtx(ctx workflow.Context) workflow.Context { return githubCtx(ctx) }
+
+// bestEffortCtx: a short call whose failure is reported, not waited out
+// (at most three attempts within a few minutes).
+func bestEffortCtx(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout:    callTimeout(ctx),
+		ScheduleToCloseTimeout: 5 * time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval: time.Second, BackoffCoefficient: 2, MaximumAttempts: 3,
+			NonRetryableErrorTypes: nonRetryable(),
+		},
+	})
+}
 
 // waitCtx: activities that poll a task until it is ready. They heartbeat
 // every poll and end themselves at the worker's ready timeout.

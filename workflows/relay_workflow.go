@@ -16,6 +16,7 @@ import (
 // the pull request number. When there is no linked issue, or no workflow for
 // it, the relay ends quietly and logs why.
 func RelayWorkflow(ctx workflow.Context, in RelayInput) error {
+	ctx = withSettings(ctx, in.Settings)
 	r := &relay{in: in, ev: in.Event}
 	r.setup(ctx)
 	return r.run(ctx)
@@ -37,7 +38,7 @@ func (r *relay) run(ctx workflow.Context) error {
 		return err
 	}
 	var issue int
-	in := activities.LinkedIssueInput{InstallationID: r.ev.InstallationID, Repo: activities.Repo(r.ev.Repo), PRNumber: pr}
+	in := activities.LinkedIssueInput{InstallationID: r.ev.InstallationID, Repo: r.ev.Repo, PRNumber: pr}
 	if err := workflow.ExecuteActivity(githubCtx(ctx), a.LinkedIssue, in).Get(ctx, &issue); err != nil {
 		return err
 	}
@@ -68,7 +69,7 @@ func (r *relay) pullRequest(ctx workflow.Context) (int, bool, error) {
 	}
 	f := r.ev.CIFailure
 	var pr activities.RunPR
-	in := activities.RunPRInput{InstallationID: r.ev.InstallationID, Repo: activities.Repo(r.ev.Repo), PRNumber: f.PRNumber, HeadSHA: f.HeadSHA, AgentLogin: r.in.Settings.AgentLogin}
+	in := activities.RunPRInput{InstallationID: r.ev.InstallationID, Repo: r.ev.Repo, PRNumber: f.PRNumber, HeadSHA: f.HeadSHA, AgentLogin: r.in.Settings.AgentLogin}
 	if err := workflow.ExecuteActivity(githubCtx(ctx), a.FindRunPR, in).Get(ctx, &pr); err != nil {
 		return 0, false, err
 	}
@@ -94,7 +95,7 @@ func (r *relay) pullRequest(ctx workflow.Context) (int, bool, error) {
 func (r *relay) failedRunHook(ctx workflow.Context) error {
 	f := r.ev.CIFailure
 	var m activities.HookMatch
-	in := activities.HookMatchInput{InstallationID: r.ev.InstallationID, Repo: activities.Repo(r.ev.Repo), Run: ciRun(*f)}
+	in := activities.HookMatchInput{InstallationID: r.ev.InstallationID, Repo: r.ev.Repo, Run: *f}
 	if err := workflow.ExecuteActivity(githubCtx(ctx), a.MatchFailedRunHook, in).Get(ctx, &m); err != nil {
 		return err
 	}

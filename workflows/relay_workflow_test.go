@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/mock"
 
+	"github.com/code-factory/code-factory/internal/fakes/fakecoder"
 	"github.com/code-factory/code-factory/internal/fakes/fakegithub"
 )
 
@@ -19,7 +20,7 @@ type relayHarness struct {
 }
 
 func newRelayHarness(t *testing.T, issueWorkflowExists bool) *relayHarness {
-	r := &relayHarness{wfHarness: newWFHarness(t, fakecoderDefaults())}
+	r := &relayHarness{wfHarness: newWFHarness(t, fakecoder.Options{API: fakecoder.APITasks})}
 	r.env.OnSignalExternalWorkflow(mock.Anything, mock.Anything, "", IssueEventSignal, mock.Anything).Return(
 		func(_, workflowID, _, _ string, arg interface{}) error {
 			if !issueWorkflowExists {

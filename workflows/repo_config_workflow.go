@@ -42,6 +42,7 @@ type configWorkflow struct {
 // order: it validates the file at the pushed commit and sets the
 // code-factory/config commit status. Its ID serialises the work per repository.
 func ConfigWorkflow(ctx workflow.Context, in ConfigWorkflowInput) error {
+	ctx = withSettings(ctx, in.Settings)
 	w := &configWorkflow{in: in}
 	w.setup(ctx)
 	return w.run(ctx)
@@ -109,7 +110,7 @@ func (w *configWorkflow) await(ctx workflow.Context) (bool, error) {
 // push whose check keeps failing is logged and the next one is handled:
 // one broken commit must not block feedback on the ones after it.
 func (w *configWorkflow) push(ctx workflow.Context, p ConfigPush) {
-	in := activities.ConfigPushInput{InstallationID: p.InstallationID, Repo: activities.Repo(p.Repo), Before: p.Before, After: p.After, Truncated: p.Truncated}
+	in := activities.ConfigPushInput{InstallationID: p.InstallationID, Repo: p.Repo, Before: p.Before, After: p.After, Truncated: p.Truncated}
 	var res activities.ConfigPushResult
 	if err := workflow.ExecuteActivity(githubCtx(ctx), a.CheckConfigPush, in).Get(ctx, &res); err != nil {
 		w.logger.Error("config push not checked", "after", p.After, "error", err)
@@ -130,8 +131,8 @@ func (w *configWorkflow) reconcile(ctx workflow.Context, p ConfigPush, jobs []ac
 		in.Desired = append(in.Desired, activities.DesiredSchedule{
 			ID: ScheduleID(w.in.Settings.TaskNamePrefix, w.in.Repo.Owner, w.in.Repo.Name, j.Job.Name),
 			Run: activities.JobRun{
-				TaskNamePrefix: w.in.Settings.TaskNamePrefix, InstallationID: p.InstallationID, Repo: activities.Repo(w.in.Repo),
-				Job: j.Job, Owner: activities.User(p.Pusher), Input: j.Input,
+				TaskNamePrefix: w.in.Settings.TaskNamePrefix, InstallationID: p.InstallationID, Repo: w.in.Repo,
+				Job: j.Job, Owner: p.Pusher, Input: j.Input,
 			},
 		})
 	}

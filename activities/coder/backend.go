@@ -2,43 +2,80 @@ package coder
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
-	"net/url"
-	"strings"
+	"log/slog"
 )
 
-// TaskRef identifies a task across workflow steps; it travels through
-// Temporal, so it is plain JSON.
-type TaskRef struct {
-	ID          string `json:"id"`
-	Name        string `json:"name"`
+// Kind says which Coder API an agent run lives in.
+type Kind string
+
+// The kinds.
+const (
+	// KindTask is a Coder Task (/api/v2/tasks).
+	KindTask Kind = "task"
+	// KindChat is a Coder Agents chat (/api/v2/chats).
+	KindChat Kind = "chat"
+)
+
+// Ref identifies an agent run (a task or a chat) across workflow steps; it
+// travels through Temporal, so it is plain JSON and holds no credential.
+// Histories recorded before chats existed have no "kind": that is a task.
+type Ref struct {
+	// Kind is "" (a task, in old histories), "task" or "chat".
+	Kind Kind `json:"kind,omitempty"`
+	// ID is the task's or chat's id.
+	ID string `json:"id"`
+	// Name is the task name (for a chat: the name of its workspace, if any).
+	Name string `json:"name"`
+	// Owner is the Coder username the run belongs to.
 	Owner       string `json:"owner"`
 	WorkspaceID string `json:"workspace_id,omitempty"`
-	// URL is the task's page for humans.
+	// URL is the run's page for people.
 	URL string `json:"url"`
+	// OwnsWorkspace: the workspace was made for this run and goes with it.
+	OwnsWorkspace bool `json:"owns_workspace,omitempty"`
+	// Shared: the run belongs to the service identity, not to the person
+	// who asked for it (CODER_CHAT_IDENTITY=service).
+	Shared bool `json:"shared,omitempty"`
 }
 
-// CreateSpec describes a task to create (or adopt, if one with the same
-// name already exists for the owner).
+// KindOrTask is the ref's kind, with the old histories' "" read as a task.
+func (r Ref) KindOrTask() Kind {
+	if r.Kind == "" {
+		return KindTask
+	}
+	return r.Kind
+}
+
+// CreateSpec describes an agent run to create (or adopt). Each backend uses
+// the fields its API has and ignores the others.
 type CreateSpec struct {
-	// Name is the task name (at most 32 characters).
+	// Name is the task name, and a chat's workspace name (at most 32
+	// characters, letters and digits joined by single dashes).
 	Name string
-	// Owner is the Coder username the task runs as.
+	// Owner is the Coder username the run acts as.
 	Owner string
-	// TemplateName is the template; "" means the backend's configured one.
+	// TemplateName is the template; "" means the backend's configured one
+	// for a task, and Coder Agents' own choice for a chat.
 	TemplateName string
-	// Preset is the preset name; "" means the configured preset when the
-	// template is the configured one, else the template's default preset
-	// (none if it has no default). A named preset that does not exist is
-	// an error (ErrPresetNotFound).
+	// Preset is a task's preset name; "" means the configured preset when
+	// the template is the configured one, else the template's default
+	// preset (none if it has no default). A named preset that does not
+	// exist is an error (ErrPresetNotFound).
 	Preset string
-	// Input is the initial prompt.
+	// Input is a task's initial input: a prompt, or the template inputs as
+	// JSON for a repository with a config file.
 	Input string
+	// Prompt is a chat's first message.
+	Prompt string
+	// Params are the template inputs as rich parameters: a chat with
+	// Params gets a workspace of TemplateName built with them first.
+	Params []Param
+	// Labels identify a chat; a live chat carrying all of them is adopted.
+	Labels map[string]string
 }
 
-// Phase is what a workflow can do with a task right now.
+// Phase is what a workflow can do with a run right now.
 type Phase string
 
 // The phases.
@@ -47,264 +84,112 @@ const (
 	PhaseReady Phase = "ready"
 	// PhaseBusy: the agent is working.
 	PhaseBusy Phase = "busy"
-	// PhaseStarting: the task's workspace is starting.
+	// PhaseStarting: the run's workspace is starting.
 	PhaseStarting Phase = "starting"
 	// PhasePaused: the workspace is stopped; Resume starts it.
 	PhasePaused Phase = "paused"
 	// PhaseNoState: active, but the agent has not reported a state yet.
 	PhaseNoState Phase = "no_state"
-	// PhaseErrored: the task is in error or an unknown status.
+	// PhaseErrored: the run is in error or an unknown status.
 	PhaseErrored Phase = "errored"
-	// PhaseGone: the task no longer exists.
+	// PhaseGone: the run no longer exists (or is archived).
 	PhaseGone Phase = "gone"
 )
 
 // Readiness is the result of Check: the phase plus the raw Coder status and
-// agent state ("" when none) it was derived from.
+// agent state it was derived from, and what people should be told.
 type Readiness struct {
 	Phase  Phase  `json:"phase"`
 	Status string `json:"status,omitempty"`
 	State  string `json:"state,omitempty"`
+	// Error is the agent's last error message (a chat in error, or a
+	// workspace build that failed), "" when there is none.
+	Error string `json:"error,omitempty"`
+	// PullRequest is the URL of the pull request the agent opened, if known.
+	PullRequest string `json:"pull_request,omitempty"`
 }
 
-// Backend is what the workflows need from a task runner. It is small on
-// purpose: Coder is replacing Tasks with a Chats API, and a second backend
-// will implement the same interface. Each method is one step a Temporal
-// activity can retry; none polls or waits.
+// Cost is what a run cost, when the deployment reports it.
+type Cost struct {
+	// Known is false when the deployment does not report costs.
+	Known bool `json:"known"`
+	// Micros is the total in millionths of a US dollar.
+	Micros int64 `json:"micros"`
+	// Requests counts model requests; Unpriced those without a price.
+	Requests int64 `json:"requests"`
+	Unpriced int64 `json:"unpriced,omitempty"`
+}
+
+// Backend is what the workflows need from a Coder API. Each method is one
+// step a Temporal activity can retry; none polls or waits. TasksBackend and
+// ChatsBackend implement it.
 type Backend interface {
-	// LookupOwner returns the Coder username linked to a GitHub user id, or
-	// a *NoUserError when there is not exactly one.
+	// Kind is the kind of run the backend makes.
+	Kind() Kind
+	// QueuesInput reports that the API queues input sent while the agent
+	// works, so a send need not wait for the agent to be idle.
+	QueuesInput() bool
+	// LookupOwner returns the Coder username a run started by the GitHub
+	// user acts as, or a *NoUserError when there is not exactly one.
 	LookupOwner(ctx context.Context, githubUserID int64) (string, error)
-	// CreateOrAdopt returns the owner's task named spec.Name, creating it
+	// CreateOrAdopt returns the owner's run described by spec, creating it
 	// if there is none (adopted reports that it already existed).
-	CreateOrAdopt(ctx context.Context, spec CreateSpec) (ref TaskRef, adopted bool, err error)
-	// Check reports the task's phase; a task that no longer exists is
+	CreateOrAdopt(ctx context.Context, spec CreateSpec) (ref Ref, adopted bool, err error)
+	// Check reports the run's phase; a run that no longer exists is
 	// PhaseGone, not an error.
-	Check(ctx context.Context, ref TaskRef) (Readiness, error)
-	// Resume starts a paused task.
-	Resume(ctx context.Context, ref TaskRef) error
-	// Send sends input to the task; ErrNotReady (wrapped) when it cannot
+	Check(ctx context.Context, ref Ref) (Readiness, error)
+	// Resume starts a paused run.
+	Resume(ctx context.Context, ref Ref) error
+	// Send sends input to the run; ErrNotReady (wrapped) when it cannot
 	// take input now.
-	Send(ctx context.Context, ref TaskRef, input string) error
-	// Delete deletes the task; deleting a task that is gone succeeds.
-	Delete(ctx context.Context, ref TaskRef) error
+	Send(ctx context.Context, ref Ref, input string) error
+	// Delete ends the run: a task is deleted; a working chat is
+	// interrupted, then archived, and a workspace made for it deleted.
+	// Ending a run that is gone succeeds.
+	Delete(ctx context.Context, ref Ref) error
+	// Cost reports what the run cost (Known false when not reported).
+	Cost(ctx context.Context, ref Ref) (Cost, error)
 }
 
-// TasksConfig configures TasksBackend.
-type TasksConfig struct {
-	// Organization holds the templates (name or id).
-	Organization string
-	// TemplateName is the default template.
-	TemplateName string
-	// Preset is the preset of TemplateName to use; "" means its default.
-	Preset string
-	// PublicURL is the deployment's URL as users open it (CODER_URL).
-	PublicURL string
+// Backends holds one Backend per kind. New runs are made by the chosen
+// one; a run made earlier is handled by the backend of its kind, so
+// workflows started before a switch keep working.
+type Backends struct {
+	chosen Backend
+	byKind map[Kind]Backend
 }
 
-// TasksBackend implements Backend over Coder's Tasks API.
-type TasksBackend struct {
-	c   *Client
-	cfg TasksConfig
-}
-
-var _ Backend = (*TasksBackend)(nil)
-
-// NewTasksBackend returns a Backend over Coder Tasks.
-func NewTasksBackend(c *Client, cfg TasksConfig) *TasksBackend {
-	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
-	return &TasksBackend{c: c, cfg: cfg}
-}
-
-// LookupOwner implements Backend.
-func (b *TasksBackend) LookupOwner(ctx context.Context, githubUserID int64) (string, error) {
-	if githubUserID <= 0 {
-		return "", fmt.Errorf("coder: invalid GitHub user id %d", githubUserID)
-	}
-	users, err := b.c.UsersByGitHubID(ctx, githubUserID)
-	if err != nil {
-		return "", err
-	}
-	// A server that ignored the filter would list everyone: keep only
-	// users that are not shown linked to some other GitHub account.
-	var match []User
-	for _, u := range users {
-		if u.GitHubComUserID == 0 || u.GitHubComUserID == githubUserID {
-			match = append(match, u)
+// NewBackends returns Backends that create runs with chosen and handle
+// existing runs of every kind given.
+func NewBackends(chosen Backend, others ...Backend) *Backends {
+	b := &Backends{chosen: chosen, byKind: map[Kind]Backend{chosen.Kind(): chosen}}
+	for _, o := range others {
+		if _, ok := b.byKind[o.Kind()]; !ok {
+			b.byKind[o.Kind()] = o
 		}
 	}
-	if len(match) != 1 {
-		return "", &NoUserError{GitHubUserID: githubUserID, Count: len(match)}
-	}
-	return match[0].Username, nil
+	return b
 }
 
-// CreateOrAdopt implements Backend: it lists the owner's tasks and adopts
-// one with the same name; otherwise it resolves template → active version
-// → preset and creates the task. A 409 from the create (the task appeared
-// meanwhile) is answered by listing again and adopting.
-func (b *TasksBackend) CreateOrAdopt(ctx context.Context, spec CreateSpec) (TaskRef, bool, error) {
-	if spec.Name == "" || spec.Owner == "" {
-		return TaskRef{}, false, errors.New("coder: create task: name and owner are required")
+// Chosen is the backend that creates new runs.
+func (b *Backends) Chosen() Backend { return b.chosen }
+
+// For is the backend of ref's kind.
+func (b *Backends) For(ref Ref) (Backend, error) {
+	if be, ok := b.byKind[ref.KindOrTask()]; ok {
+		return be, nil
 	}
-	if ref, ok, err := b.find(ctx, spec); err != nil || ok {
-		return ref, ok, err
-	}
-	tmplName, preset := spec.TemplateName, spec.Preset
-	if tmplName == "" {
-		tmplName = b.cfg.TemplateName
-	}
-	if tmplName == "" {
-		return TaskRef{}, false, errors.New("coder: create task: no template configured")
-	}
-	if preset == "" && tmplName == b.cfg.TemplateName {
-		preset = b.cfg.Preset
-	}
-	tmpl, err := b.c.TemplateByName(ctx, b.cfg.Organization, tmplName)
-	if err != nil {
-		return TaskRef{}, false, err
-	}
-	presets, err := b.c.Presets(ctx, tmpl.ActiveVersionID)
-	if err != nil {
-		return TaskRef{}, false, err
-	}
-	presetID, err := choosePreset(presets, preset, tmplName)
-	if err != nil {
-		return TaskRef{}, false, err
-	}
-	t, err := b.c.CreateTask(ctx, spec.Owner, CreateTaskRequest{
-		Name:                    spec.Name,
-		TemplateVersionID:       tmpl.ActiveVersionID,
-		TemplateVersionPresetID: presetID,
-		Input:                   spec.Input,
-	})
-	if IsStatus(err, http.StatusConflict) {
-		if ref, ok, ferr := b.find(ctx, spec); ferr != nil || ok {
-			return ref, ok, ferr
-		}
-	}
-	if err != nil {
-		return TaskRef{}, false, err
-	}
-	return b.ref(t, spec.Owner), false, nil
+	return nil, fmt.Errorf("coder: no backend for runs of kind %q", ref.KindOrTask())
 }
 
-// find looks for the owner's task named spec.Name.
-func (b *TasksBackend) find(ctx context.Context, spec CreateSpec) (TaskRef, bool, error) {
-	tasks, err := b.c.ListTasks(ctx, spec.Owner)
-	if err != nil {
-		return TaskRef{}, false, err
-	}
-	for _, t := range tasks {
-		if t.Name == spec.Name {
-			return b.ref(t, spec.Owner), true, nil
-		}
-	}
-	return TaskRef{}, false, nil
+// logOnce logs a message once per key for the life of the process.
+type logOnce struct {
+	logger *slog.Logger
+	seen   syncSet
 }
 
-// choosePreset returns the id of the named preset, or of the default one
-// when name is empty ("" if there is no default).
-func choosePreset(presets []Preset, name, tmplName string) (string, error) {
-	for _, p := range presets {
-		if (name != "" && p.Name == name) || (name == "" && p.Default) {
-			return p.ID, nil
-		}
+func (l *logOnce) warn(key, msg string, args ...any) {
+	if l.logger != nil && l.seen.add(key) {
+		l.logger.Warn(msg, args...)
 	}
-	if name != "" {
-		return "", fmt.Errorf("%w: %q in template %q", ErrPresetNotFound, name, tmplName)
-	}
-	return "", nil
-}
-
-func (b *TasksBackend) ref(t Task, owner string) TaskRef {
-	return TaskRef{
-		ID:          t.ID,
-		Name:        t.Name,
-		Owner:       owner,
-		WorkspaceID: t.WorkspaceID,
-		URL:         b.cfg.PublicURL + "/tasks/" + url.PathEscape(owner) + "/" + url.PathEscape(t.ID),
-	}
-}
-
-// Check implements Backend.
-func (b *TasksBackend) Check(ctx context.Context, ref TaskRef) (Readiness, error) {
-	t, err := b.c.GetTask(ctx, ref.Owner, ref.ID)
-	if IsStatus(err, http.StatusNotFound) {
-		return Readiness{Phase: PhaseGone}, nil
-	}
-	if err != nil {
-		return Readiness{}, err
-	}
-	r := Readiness{Phase: PhaseOf(t), Status: string(t.Status)}
-	if t.CurrentState != nil {
-		r.State = t.CurrentState.State
-	}
-	return r, nil
-}
-
-// PhaseOf maps a task's status and agent state to a Phase.
-func PhaseOf(t Task) Phase {
-	switch t.Status {
-	case TaskStatusPending, TaskStatusInitializing:
-		return PhaseStarting
-	case TaskStatusPaused:
-		return PhasePaused
-	case TaskStatusActive:
-		if t.CurrentState == nil {
-			return PhaseNoState
-		}
-		switch t.CurrentState.State {
-		case StateIdle, StateComplete, StateFailed, StateFailure:
-			return PhaseReady
-		}
-		// working, or a state this code does not know: do not interrupt.
-		return PhaseBusy
-	}
-	return PhaseErrored
-}
-
-// Resume implements Backend by starting the task's workspace. A 409 (a
-// build is already running, e.g. a retried start) counts as success.
-func (b *TasksBackend) Resume(ctx context.Context, ref TaskRef) error {
-	ws := ref.WorkspaceID
-	if ws == "" {
-		t, err := b.c.GetTask(ctx, ref.Owner, ref.ID)
-		if err != nil {
-			return err
-		}
-		ws = t.WorkspaceID
-	}
-	if ws == "" {
-		return fmt.Errorf("coder: task %s has no workspace to start", ref.ID)
-	}
-	err := b.c.StartWorkspace(ctx, ws)
-	if IsStatus(err, http.StatusConflict) {
-		return nil
-	}
-	return err
-}
-
-// Send implements Backend. 409 (task not active) and 502 (agent busy or
-// unreachable) become ErrNotReady, as does the 400 "Task status must be
-// active." of Coder releases that answered so before 409 existed.
-func (b *TasksBackend) Send(ctx context.Context, ref TaskRef, input string) error {
-	err := b.c.SendInput(ctx, ref.Owner, ref.ID, input)
-	var e *Error
-	if errors.As(err, &e) {
-		notActive := e.StatusCode == http.StatusBadRequest && strings.HasPrefix(e.Message, "Task status must be active")
-		if e.StatusCode == http.StatusConflict || e.StatusCode == http.StatusBadGateway || notActive {
-			return fmt.Errorf("%w: %w", ErrNotReady, err)
-		}
-	}
-	return err
-}
-
-// Delete implements Backend.
-func (b *TasksBackend) Delete(ctx context.Context, ref TaskRef) error {
-	err := b.c.DeleteTask(ctx, ref.Owner, ref.ID)
-	if IsStatus(err, http.StatusNotFound) {
-		return nil
-	}
-	return err
 }

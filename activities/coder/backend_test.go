@@ -40,7 +40,7 @@ func newEnv(t *testing.T, opts fakecoder.Options, presets ...fakecoder.Preset) *
 	return &env{fake: f, client: c, backend: b, tmpl: tmpl}
 }
 
-func (e *env) create(t *testing.T, spec coder.CreateSpec) coder.TaskRef {
+func (e *env) create(t *testing.T, spec coder.CreateSpec) coder.Ref {
 	t.Helper()
 	ref, adopted, err := e.backend.CreateOrAdopt(context.Background(), spec)
 	if err != nil {
@@ -112,8 +112,8 @@ func TestCreateWithDefaultPreset(t *testing.T) {
 	if len(created) != 1 || string(created[0].Raw) != wantBody {
 		t.Fatalf("POST body = %s\nwant %s", created[0].Raw, wantBody)
 	}
-	task, _ := e.fake.Task(created[0].TaskID)
-	wantRef := coder.TaskRef{ID: task.ID, Name: "gh-widgets-42", Owner: "alice", WorkspaceID: task.WorkspaceID, URL: publicURL + "/tasks/alice/" + task.ID}
+	task, _ := e.fake.Task(created[0].ID)
+	wantRef := coder.Ref{Kind: coder.KindTask, ID: task.ID, Name: "gh-widgets-42", Owner: "alice", WorkspaceID: task.WorkspaceID, URL: publicURL + "/tasks/alice/" + task.ID}
 	if ref != wantRef {
 		t.Fatalf("ref = %+v\nwant %+v", ref, wantRef)
 	}

@@ -1,7 +1,12 @@
-// Package coder talks to a Coder deployment: a typed client of the REST API
-// (users, templates, presets, tasks, workspace builds) and Backend, the small
-// set of task operations the workflows need, implemented over Coder Tasks by
-// TasksBackend.
+// Package coder talks to a Coder deployment. Client is a typed client of the
+// REST API (users, organizations, tokens, templates, presets, workspaces,
+// tasks and chats). Backend is the small set of operations the workflows
+// need, implemented twice: TasksBackend over Coder Tasks (/api/v2/tasks, the
+// v2.34 ESR and older) and ChatsBackend over Coder Agents (/api/v2/chats,
+// v2.37 and newer). Detect tells which a deployment has.
+//
+// Wire facts are noted next to the code that relies on them, with the
+// coder/coder source they were read from.
 package coder
 
 import (
@@ -13,15 +18,14 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
 
 const (
-	// tokenHeader carries the session token.
+	// tokenHeader carries the session token (codersdk.SessionTokenHeader,
+	// "Coder-Session-Token", codersdk/client.go).
 	tokenHeader = "Coder-Session-Token"
 	// defaultTimeout bounds every request of a client built without one.
 	defaultTimeout = 30 * time.Second
@@ -31,9 +35,6 @@ const (
 	maxErrorBody = 64 << 10
 	// maxRawMessage is how much of a non-JSON error body goes in Error.Message.
 	maxRawMessage = 512
-
-	tasksV2           = "/api/v2"
-	tasksExperimental = "/api/experimental"
 )
 
 // Client is a Coder REST client. It is safe for concurrent use.
@@ -41,15 +42,14 @@ type Client struct {
 	base  string
 	token string
 	hc    *http.Client
-	// experimental is set once the server has shown it lacks /api/v2/tasks;
-	// tasks endpoints then use /api/experimental/tasks.
-	experimental atomic.Bool
+	// tasks and chats remember which prefix each API lives under.
+	tasks, chats family
 }
 
 // NewClient returns a client for the deployment at baseURL (e.g.
 // "https://coder.example.com") authenticating with a session token. A nil hc
 // means a client with a 30 s timeout. Redirects to another host are refused
-// so the token never leaves the deployment.
+// so no token ever leaves the deployment.
 func NewClient(baseURL, token string, hc *http.Client) *Client {
 	var c http.Client
 	if hc != nil {
@@ -60,8 +60,14 @@ func NewClient(baseURL, token string, hc *http.Client) *Client {
 	if c.CheckRedirect == nil {
 		c.CheckRedirect = sameHostRedirect
 	}
-	return &Client{base: strings.TrimRight(baseURL, "/"), token: token, hc: &c}
+	return &Client{
+		base: strings.TrimRight(baseURL, "/"), token: token, hc: &c,
+		tasks: family{name: "tasks"}, chats: family{name: "chats"},
+	}
 }
+
+// URL is the deployment's base URL without a trailing slash.
+func (c *Client) URL() string { return c.base }
 
 func sameHostRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) >= 10 {
@@ -73,140 +79,47 @@ func sameHostRedirect(req *http.Request, via []*http.Request) error {
 	return nil
 }
 
-// UsersByGitHubID returns the Coder users linked to a GitHub user id.
-func (c *Client) UsersByGitHubID(ctx context.Context, id int64) ([]User, error) {
-	var resp struct {
-		Users []User `json:"users"`
-	}
-	q := url.Values{"q": {"github_com_user_id:" + strconv.FormatInt(id, 10)}}
-	if err := c.do(ctx, http.MethodGet, "/api/v2/users", q, nil, &resp); err != nil {
-		return nil, err
-	}
-	return resp.Users, nil
+// call is one request. token, when set, replaces the client's own token
+// (a token minted for the user the call acts as).
+type call struct {
+	method, path string
+	query        url.Values
+	in, out      any
+	token        string
 }
 
-// TemplateByName returns a template of an organization (name or id).
-func (c *Client) TemplateByName(ctx context.Context, org, name string) (Template, error) {
-	var t Template
-	err := c.do(ctx, http.MethodGet, "/api/v2/organizations/"+url.PathEscape(org)+"/templates/"+url.PathEscape(name), nil, nil, &t)
-	return t, err
-}
-
-// Presets returns the presets of a template version (none when Coder
-// answers null).
-func (c *Client) Presets(ctx context.Context, versionID string) ([]Preset, error) {
-	var ps []Preset
-	err := c.do(ctx, http.MethodGet, "/api/v2/templateversions/"+url.PathEscape(versionID)+"/presets", nil, nil, &ps)
-	return ps, err
-}
-
-// ListTasks returns the tasks of an owner (a username); all visible tasks
-// when owner is empty. Coder cannot filter by name: callers do.
-func (c *Client) ListTasks(ctx context.Context, owner string) ([]Task, error) {
-	var q url.Values
-	if owner != "" {
-		q = url.Values{"q": {"owner:" + owner}}
-	}
-	var resp struct {
-		Tasks []Task `json:"tasks"`
-	}
-	if err := c.doTasks(ctx, http.MethodGet, "/tasks", q, nil, &resp); err != nil {
-		return nil, err
-	}
-	return resp.Tasks, nil
-}
-
-// GetTask returns a task by owner and task id (or name).
-func (c *Client) GetTask(ctx context.Context, owner, id string) (Task, error) {
-	var t Task
-	err := c.doTasks(ctx, http.MethodGet, taskPath(owner, id), nil, nil, &t)
-	return t, err
-}
-
-// CreateTask creates a task for owner.
-func (c *Client) CreateTask(ctx context.Context, owner string, req CreateTaskRequest) (Task, error) {
-	var t Task
-	err := c.doTasks(ctx, http.MethodPost, "/tasks/"+url.PathEscape(owner), nil, req, &t)
-	return t, err
-}
-
-// SendInput sends input to a task's agent. Coder answers 409 while the task
-// is not active and 502 while its agent is busy.
-func (c *Client) SendInput(ctx context.Context, owner, id, input string) error {
-	body := struct {
-		Input string `json:"input"`
-	}{input}
-	return c.doTasks(ctx, http.MethodPost, taskPath(owner, id)+"/send", nil, body, nil)
-}
-
-// DeleteTask deletes a task (Coder answers 202 and deletes its workspace).
-func (c *Client) DeleteTask(ctx context.Context, owner, id string) error {
-	return c.doTasks(ctx, http.MethodDelete, taskPath(owner, id), nil, nil, nil)
-}
-
-// StartWorkspace starts a workspace build with transition "start", which
-// resumes a paused task.
-func (c *Client) StartWorkspace(ctx context.Context, workspaceID string) error {
-	body := struct {
-		Transition string `json:"transition"`
-	}{"start"}
-	return c.do(ctx, http.MethodPost, "/api/v2/workspaces/"+url.PathEscape(workspaceID)+"/builds", nil, body, nil)
-}
-
-func taskPath(owner, id string) string {
-	return "/tasks/" + url.PathEscape(owner) + "/" + url.PathEscape(id)
-}
-
-// doTasks calls a tasks endpoint (suffix after the API prefix). It uses
-// /api/v2 until the server shows it lacks the route, then falls back to
-// /api/experimental, for good once that answers.
-func (c *Client) doTasks(ctx context.Context, method, suffix string, q url.Values, in, out any) error {
-	if c.experimental.Load() {
-		return c.do(ctx, method, tasksExperimental+suffix, q, in, out)
-	}
-	err := c.do(ctx, method, tasksV2+suffix, q, in, out)
-	if !isRouteMissing(err, suffix == "/tasks") {
-		return err
-	}
-	errOld := c.do(ctx, method, tasksExperimental+suffix, q, in, out)
-	if isRouteMissing(errOld, suffix == "/tasks") {
-		return err
-	}
-	c.experimental.Store(true)
-	return errOld
-}
-
-// isRouteMissing reports whether err says the endpoint itself does not
-// exist. The task list has no resource to miss, so any 404 counts there.
-func isRouteMissing(err error, list bool) bool {
-	var e *Error
-	if !errors.As(err, &e) || e.StatusCode != http.StatusNotFound {
-		return false
-	}
-	return list || e.routeMissing
-}
-
-// do sends one request and decodes a 2xx JSON answer into out (if non-nil).
+// do sends one request with the client's token and decodes a 2xx JSON
+// answer into out (if non-nil).
 func (c *Client) do(ctx context.Context, method, path string, q url.Values, in, out any) error {
-	u := c.base + path
-	if len(q) > 0 {
-		u += "?" + q.Encode()
+	return c.send(ctx, call{method: method, path: path, query: q, in: in, out: out})
+}
+
+// send runs a call. Errors name the method and path (never the query,
+// which may hold search terms) and carry no token.
+func (c *Client) send(ctx context.Context, r call) error {
+	u := c.base + r.path
+	if len(r.query) > 0 {
+		u += "?" + r.query.Encode()
 	}
 	var body io.Reader
-	if in != nil {
-		b, err := json.Marshal(in)
+	if r.in != nil {
+		b, err := json.Marshal(r.in)
 		if err != nil {
-			return fmt.Errorf("coder: %s %s: encode request: %w", method, path, err)
+			return fmt.Errorf("coder: %s %s: encode request: %w", r.method, r.path, err)
 		}
 		body = bytes.NewReader(b)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, u, body)
+	req, err := http.NewRequestWithContext(ctx, r.method, u, body)
 	if err != nil {
-		return fmt.Errorf("coder: %s %s: %w", method, path, err)
+		return fmt.Errorf("coder: %s %s: %w", r.method, r.path, err)
 	}
-	req.Header.Set(tokenHeader, c.token)
+	token := c.token
+	if r.token != "" {
+		token = r.token
+	}
+	req.Header.Set(tokenHeader, token)
 	req.Header.Set("Accept", "application/json")
-	if in != nil {
+	if r.in != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	resp, err := c.hc.Do(req)
@@ -216,30 +129,33 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, in, 
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return fmt.Errorf("coder: %s %s: %w", method, path, err)
+		return fmt.Errorf("coder: %s %s: %w", r.method, r.path, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return c.apiError(resp, method, path)
+		return c.apiError(resp, r, token)
 	}
-	if out == nil {
+	if r.out == nil || resp.StatusCode == http.StatusNoContent {
 		if _, err := io.Copy(io.Discard, io.LimitReader(resp.Body, maxResponse)); err != nil {
-			return fmt.Errorf("coder: %s %s: read response: %w", method, path, err)
+			return fmt.Errorf("coder: %s %s: read response: %w", r.method, r.path, err)
 		}
 		return nil
 	}
-	if err := json.NewDecoder(io.LimitReader(resp.Body, maxResponse)).Decode(out); err != nil {
-		return fmt.Errorf("coder: %s %s: decode response: %w", method, path, err)
+	if err := json.NewDecoder(io.LimitReader(resp.Body, maxResponse)).Decode(r.out); err != nil {
+		return fmt.Errorf("coder: %s %s: decode response: %w", r.method, r.path, err)
 	}
 	return nil
 }
 
-// apiError builds an *Error from a non-2xx response.
-func (c *Client) apiError(resp *http.Response, method, path string) error {
-	e := &Error{StatusCode: resp.StatusCode, Method: method, Path: path}
+// apiError builds an *Error from a non-2xx response. Coder's error body is
+// codersdk.Response: {"message", "detail", "validations": [{"field",
+// "detail"}]} (codersdk/client.go); anything else is kept, cut, as Message.
+func (c *Client) apiError(resp *http.Response, r call, token string) error {
+	e := &Error{StatusCode: resp.StatusCode, Method: r.method, Path: r.path}
+	redact := func(s string) string { return redactAll(s, c.token, token) }
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	if err != nil {
-		e.Message = "(error body unreadable: " + err.Error() + ")"
+		e.Message = "(error body unreadable: " + redact(err.Error()) + ")"
 		return e
 	}
 	var body struct {
@@ -248,25 +164,29 @@ func (c *Client) apiError(resp *http.Response, method, path string) error {
 		Validations []Validation `json:"validations"`
 	}
 	if json.Unmarshal(raw, &body) == nil && body.Message != "" {
-		e.Message = c.redact(body.Message)
-		e.Detail = c.redact(body.Detail)
+		e.Message = redact(body.Message)
+		e.Detail = redact(body.Detail)
 		for _, v := range body.Validations {
-			e.Validations = append(e.Validations, Validation{Field: v.Field, Detail: c.redact(v.Detail)})
+			e.Validations = append(e.Validations, Validation{Field: v.Field, Detail: redact(v.Detail)})
 		}
+		// "Route not found." is coderd's answer for an unknown API route
+		// (coderd/coderd.go, the r.NotFound handler).
 		e.routeMissing = strings.EqualFold(strings.TrimSpace(body.Message), "Route not found.")
 	} else {
-		e.Message = cut(c.redact(strings.TrimSpace(string(raw))), maxRawMessage)
+		e.Message = cut(redact(strings.TrimSpace(string(raw))), maxRawMessage)
 		e.routeMissing = true
 	}
 	return e
 }
 
-// redact removes the session token from text that came from the server.
-func (c *Client) redact(s string) string {
-	if c.token == "" {
-		return s
+// redactAll removes every non-empty token from text that came from the server.
+func redactAll(s string, tokens ...string) string {
+	for _, t := range tokens {
+		if t != "" {
+			s = strings.ReplaceAll(s, t, "[REDACTED]")
+		}
 	}
-	return strings.ReplaceAll(s, c.token, "[REDACTED]")
+	return s
 }
 
 // cut shortens s to at most n bytes without splitting a UTF-8 sequence.

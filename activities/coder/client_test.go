@@ -171,7 +171,7 @@ func TestFallbackOnPlainNotFound(t *testing.T) {
 	ctx := context.Background()
 	// The first tasks call is a GET of one task: a plain 404 there means
 	// the route is missing, not the task.
-	r, err := b.Check(ctx, coder.TaskRef{ID: "00000000-0000-4000-8000-000000000000", Owner: "alice"})
+	r, err := b.Check(ctx, coder.Ref{ID: "00000000-0000-4000-8000-000000000000", Owner: "alice"})
 	if err != nil || r.Phase != coder.PhaseGone {
 		t.Fatalf("Check = %+v, %v", r, err)
 	}

@@ -15,6 +15,24 @@ var ErrNotReady = errors.New("coder: task is not ready for input")
 // preset does not exist in the template's active version.
 var ErrPresetNotFound = errors.New("coder: template preset not found")
 
+// ErrNoTemplate is returned (wrapped) when a run needs a template and none
+// is configured.
+var ErrNoTemplate = errors.New("no template configured")
+
+// ErrBadSpec is returned (wrapped) for a CreateSpec missing what the
+// backend needs (name and owner for a task; owner, prompt and labels for a
+// chat).
+var ErrBadSpec = errors.New("the run to create is missing its name, owner, prompt or labels")
+
+// ErrInvalidGitHubUser is returned (wrapped) by LookupOwner for a GitHub
+// user id that cannot exist (zero or negative: a deleted "ghost" user).
+var ErrInvalidGitHubUser = errors.New("invalid GitHub user id")
+
+// ErrTokenRefused is returned (wrapped) when Coder refused a token minted
+// for a user (an admin expired it, say). It is worth retrying: the next
+// call mints a new token.
+var ErrTokenRefused = errors.New("coder: a minted token was refused")
+
 // Validation is one field error in a Coder error response.
 type Validation struct {
 	Field  string `json:"field"`

@@ -11,7 +11,7 @@ import (
 	"github.com/code-factory/code-factory/internal/fakes/fakecoder"
 )
 
-func check(t *testing.T, e *env, ref coder.TaskRef) coder.Phase {
+func check(t *testing.T, e *env, ref coder.Ref) coder.Phase {
 	t.Helper()
 	r, err := e.backend.Check(context.Background(), ref)
 	if err != nil {
@@ -158,7 +158,7 @@ func TestResume(t *testing.T) {
 }
 
 func TestRefAndReadinessJSON(t *testing.T) {
-	b, err := json.Marshal(coder.TaskRef{ID: "i", Name: "n", Owner: "o", WorkspaceID: "w", URL: "u"})
+	b, err := json.Marshal(coder.Ref{ID: "i", Name: "n", Owner: "o", WorkspaceID: "w", URL: "u"})
 	if err != nil || string(b) != `{"id":"i","name":"n","owner":"o","workspace_id":"w","url":"u"}` {
 		t.Fatalf("TaskRef JSON = %s, %v", b, err)
 	}

@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strings"
 	"testing"
 	"time"
+
+	"github.com/code-factory/code-factory/internal/fakes/fakecoder"
 )
 
 // reportPercentiles adds p50 and p99 of the samples, in milliseconds.
@@ -28,14 +29,14 @@ func reportPercentiles(b *testing.B, samples []time.Duration) {
 // Run: go test ./cmd/code-factory -run '^$' -bench Ingress202 -benchtime 300x
 func BenchmarkIngress202Comment(b *testing.B) {
 	s := newStack(b)
-	s.seedCaptured()
+	s.seed()
 	s.assign()
 	var samples []time.Duration
 	// b.Loop runs this function once, so one stack (and one worker) serves
 	// every iteration.
 	for i := 0; b.Loop(); i++ {
 		start := time.Now()
-		code, body := s.deliver("issue_comment", "webhooks/issue_comment/created.captured-on-issue.json", fmt.Sprintf("bench-%d", i))
+		code, body := s.deliverBytes("issue_comment", commentBody(int64(8000000+i), alice, "bench"), fmt.Sprintf("bench-%d", i))
 		samples = append(samples, time.Since(start))
 		if code != http.StatusAccepted {
 			b.Fatalf("delivery %d: %d %s", i, code, body)
@@ -44,41 +45,62 @@ func BenchmarkIngress202Comment(b *testing.B) {
 	reportPercentiles(b, samples)
 }
 
-// settle is the pause between samples of BenchmarkWebhookToCoderSend.
+// settle is the pause between samples of the send benchmarks, so each
+// comment finds the workflow waiting, as between real comments.
 const settle = 20 * time.Millisecond
 
-// BenchmarkWebhookToCoderSend measures, with an idle task, the time from
-// posting a comment delivery to the fake Coder receiving the send: ingress,
-// Temporal signal, workflow task, permission check (cached after the
-// first), eyes reaction, readiness check and send.
-// Run: go test ./cmd/code-factory -run '^$' -bench WebhookToCoderSend -benchtime 100x
-func BenchmarkWebhookToCoderSend(b *testing.B) {
-	s := newStack(b)
-	s.seedCaptured()
-	taskID := s.assign()
-	blocks := func() int {
-		return strings.Count(strings.Join(s.world.Coder.Sent(taskID), "\n"), "New Comment on Issue:")
-	}
-	idle := "idle"
-	var samples []time.Duration
-	for i := 0; b.Loop(); i++ {
-		before := blocks()
-		start := time.Now()
-		if code, body := s.deliver("issue_comment", "webhooks/issue_comment/created.captured-on-issue.json", fmt.Sprintf("bench-send-%d", i)); code != http.StatusAccepted {
-			b.Fatalf("delivery %d: %d %s", i, code, body)
-		}
-		for blocks() == before {
-			time.Sleep(200 * time.Microsecond)
-		}
-		samples = append(samples, time.Since(start))
-		// The agent finishes at once: the next send finds the task idle.
-		if err := s.world.Coder.SetTask(taskID, "active", &idle); err != nil {
+// benchSend posts comments one at a time and reports how long each took,
+// from the post to the fake Coder receiving it: ingress, Temporal signal,
+// workflow task, permission check (cached after the first), eyes reaction,
+// readiness check (tasks only) and send. busy keeps the agent working (a
+// chat then queues each message; a task would never take one).
+func benchSend(b *testing.B, api fakecoder.API, busy bool) {
+	s := newStack(b, onAPI(api))
+	s.seed()
+	runID := s.assign()
+	if busy {
+		if err := s.world.Coder.SetWorking(runID); err != nil {
 			b.Fatal(err)
 		}
-		// Let the workflow finish its turn too, as between real comments. A
-		// delivery landing while the previous workflow task is still being
-		// completed waits for the next dispatch (about 100 ms here).
+		if err := s.world.Coder.Hold(runID); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var samples []time.Duration
+	for i := 0; b.Loop(); i++ {
+		before := len(s.world.Coder.Messages(runID))
+		start := time.Now()
+		if code, body := s.deliverBytes("issue_comment", commentBody(int64(9000000+i), alice, "bench"), fmt.Sprintf("bench-send-%d", i)); code != http.StatusAccepted {
+			b.Fatalf("delivery %d: %d %s", i, code, body)
+		}
+		var got []fakecoder.Message
+		for got = s.world.Coder.Messages(runID); len(got) == before; got = s.world.Coder.Messages(runID) {
+			time.Sleep(100 * time.Microsecond)
+		}
+		samples = append(samples, got[before].At.Sub(start))
+		if !busy {
+			// The agent finishes at once: the next send finds it idle.
+			if err := s.world.Coder.SetIdle(runID); err != nil {
+				b.Fatal(err)
+			}
+		}
 		time.Sleep(settle)
 	}
 	reportPercentiles(b, samples)
+}
+
+// BenchmarkWebhookToCoderSend measures comment → Coder with the agent idle,
+// on each API.
+// Run: go test ./cmd/code-factory -run '^$' -bench WebhookToCoderSend -benchtime 200x
+func BenchmarkWebhookToCoderSend(b *testing.B) {
+	for _, api := range apis {
+		b.Run(string(api), func(b *testing.B) { benchSend(b, api, false) })
+	}
+}
+
+// BenchmarkWebhookToCoderSendBusyChat measures comment → Coder while a
+// chat's agent works: Coder queues the message, so nothing waits.
+// Run: go test ./cmd/code-factory -run '^$' -bench BusyChat -benchtime 200x
+func BenchmarkWebhookToCoderSendBusyChat(b *testing.B) {
+	benchSend(b, fakecoder.APIChats, true)
 }

@@ -1,191 +1,185 @@
 package main
 
 import (
-	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
 
-	"github.com/code-factory/code-factory/activities"
+	"github.com/code-factory/code-factory/internal/fakes/fakecoder"
 	"github.com/code-factory/code-factory/internal/fakes/fakegithub"
-	"github.com/code-factory/code-factory/internal/fixtures"
+	"github.com/code-factory/code-factory/internal/payloads"
 	"github.com/code-factory/code-factory/workflows"
 )
 
-// The captured deliveries are about xmtplabs/coder-action#65, assigned by
-// neekolas (GitHub id 65710) to xmtp-coder-agent.
-const (
-	capOwner    = "xmtplabs"
-	capRepo     = "coder-action"
-	capIssue    = 65
-	capAssigner = "neekolas"
-	capSenderID = 65710
-	capComment  = "Can you also handle the edge case for empty inputs?"
-)
-
-// seedCaptured makes the fakes agree with the captured deliveries.
-func (s *stack) seedCaptured() {
-	s.world.Coder.AddUser(capSenderID, capAssigner)
-	s.world.GitHub.SetIssue(capOwner, capRepo, capIssue, "open", e2eAgent)
-}
-
-// assign delivers the captured assignment and waits for the running task.
-func (s *stack) assign() string {
-	s.t.Helper()
-	s.mustDeliver(http.StatusAccepted, "issues", "webhooks/issues/assigned.captured-to-agent.json", "d-assign")
-	eventually(s.t, "the task to be created and running", func() bool {
-		return len(s.world.Coder.Created()) == 1 && strings.HasPrefix(s.statusText(), "Task is running: ")
-	})
-	return s.world.Coder.Created()[0].TaskID
-}
-
-// statusText is the visible text of the issue's status comment, "" if none.
-func (s *stack) statusText() string {
-	for _, c := range s.world.GitHub.Comments(capOwner, capRepo, capIssue) {
-		if rest, ok := strings.CutPrefix(c.Body, activities.StatusCommentMarker+"\n"); ok {
-			return rest
-		}
+// eachAPI runs f once per fake Coder API, as subtests "tasks" and "chats".
+func eachAPI(t *testing.T, f func(t *testing.T, api fakecoder.API)) {
+	for _, api := range apis {
+		t.Run(string(api), func(t *testing.T) { f(t, api) })
 	}
-	return ""
 }
 
 func TestE2EAssignCommentClose(t *testing.T) {
-	s := newStack(t)
-	s.seedCaptured()
-	body := s.mustDeliver(http.StatusAccepted, "issues", "webhooks/issues/assigned.captured-to-agent.json", "d-assign")
-	if !strings.Contains(body, `"workflow_id":"`+s.cfg.CoderTaskNamePrefix+`-xmtplabs/coder-action-65"`) {
-		t.Fatalf("202 body = %s, want the issue workflow id", body)
-	}
-	eventually(t, "the task to run", func() bool { return strings.HasPrefix(s.statusText(), "Task is running: ") })
-	created := s.world.Coder.Created()
-	if len(created) != 1 || created[0].Owner != capAssigner || created[0].Body.Input != "https://github.com/xmtplabs/coder-action/issues/65" {
-		t.Fatalf("created = %+v, want one task for neekolas with the issue URL", created)
-	}
-	if name := created[0].Body.Name; name != s.cfg.CoderTaskNamePrefix+"-coder-action-65" {
-		t.Fatalf("task name = %q", name)
-	}
-	taskID := created[0].TaskID
+	eachAPI(t, func(t *testing.T, api fakecoder.API) {
+		s := newStack(t, onAPI(api))
+		s.seed()
+		reply := s.mustPost(http.StatusAccepted, "issues", assignedBody(), "d-assign")
+		if !strings.Contains(reply, `"workflow_id":"`+s.cfg.CoderTaskNamePrefix+`-acme/widgets-42"`) {
+			t.Fatalf("202 body = %s, want the issue workflow id", reply)
+		}
+		eventually(t, "the run to start", func() bool { return strings.HasPrefix(s.statusText(), "Task is running: ") })
+		created := s.world.Coder.Created()
+		if len(created) != 1 || created[0].Owner != alice.Login || !strings.Contains(created[0].Input, "https://github.com/acme/widgets/issues/42") {
+			t.Fatalf("created = %+v, want one run for alice with the issue URL", created)
+		}
+		run := created[0]
+		switch api {
+		case fakecoder.APITasks:
+			if run.Kind != fakecoder.KindTask || run.Name != s.cfg.CoderTaskNamePrefix+"-widgets-42" {
+				t.Fatalf("run = %+v, want the task %s-widgets-42", run, s.cfg.CoderTaskNamePrefix)
+			}
+		case fakecoder.APIChats:
+			if run.Kind != fakecoder.KindChat || run.Labels["code-factory/repo-id"] != "4242" || run.Labels["code-factory/issue"] != "42" {
+				t.Fatalf("run = %+v, want a chat labelled with the repository and issue", run)
+			}
+			if want := "Task is running: " + s.world.Coder.URL() + "/agents/" + run.ID; s.statusText() != want {
+				t.Fatalf("status = %q, want the chat's link %q", s.statusText(), want)
+			}
+		}
 
-	s.mustDeliver(http.StatusAccepted, "issue_comment", "webhooks/issue_comment/created.captured-on-issue.json", "d-comment")
-	eventually(t, "the comment to reach the task", func() bool { return len(s.world.Coder.Sent(taskID)) == 1 })
-	sent := s.world.Coder.Sent(taskID)[0]
-	if !strings.HasPrefix(sent, "New Comment on Issue: https://github.com/xmtplabs/coder-action/issues/65#issuecomment-4123912472\nCommenter: neekolas\n") ||
-		!strings.Contains(sent, "[COMMENT]\n"+capComment+"\n[END COMMENT]") {
-		t.Fatalf("sent = %q", sent)
-	}
-	if r := s.world.GitHub.Reactions(); len(r) != 1 || r[0].Content != "eyes" || r[0].CommentID != 4123912472 {
-		t.Fatalf("reactions = %+v, want eyes on the comment", r)
-	}
+		// Three comments reach the run in order, each acknowledged with eyes.
+		for i, text := range []string{"first: handle empty input", "second: and nil", "third: add a test"} {
+			s.mustPost(http.StatusAccepted, "issue_comment", commentBody(int64(5001+i), alice, text), "d-comment-"+text[:5])
+			eventually(t, "comment "+text[:5]+" sent", func() bool { return s.blocks(run.ID) == i+1 })
+		}
+		sent := strings.Join(s.world.Coder.Sent(run.ID), "\n")
+		if !strings.HasPrefix(sent, "New Comment on Issue: https://github.com/acme/widgets/issues/42#issuecomment-5001\nCommenter: alice\n") ||
+			strings.Index(sent, "first") > strings.Index(sent, "second") || strings.Index(sent, "second") > strings.Index(sent, "third") ||
+			!strings.Contains(sent, "[COMMENT]\nthird: add a test\n[END COMMENT]") {
+			t.Fatalf("sent = %q, want the three comments in coder-action's format, in order", sent)
+		}
+		if r := s.world.GitHub.Reactions(); len(r) != 3 || r[0].Content != "eyes" || r[0].CommentID != 5001 {
+			t.Fatalf("reactions = %+v, want eyes on each comment", r)
+		}
 
-	closeBody := withNumber(t, "webhooks/issues/closed.captured.json", capIssue)
-	if code, b := s.deliverBytes("issues", closeBody, "d-close"); code != http.StatusAccepted {
-		t.Fatalf("close: %d %s", code, b)
-	}
-	eventually(t, "the task to be deleted", func() bool { return s.statusText() == "Task completed." })
-	if n := s.world.Coder.Count("DELETE", "/api/v2/tasks/"+capAssigner+"/"+taskID); n != 1 {
-		t.Fatalf("DELETE calls = %d, want 1", n)
-	}
-	if n := len(s.world.Coder.Created()); n != 1 {
-		t.Fatalf("tasks created = %d, want 1", n)
-	}
-	// The issue's workflow is over: a late comment is skipped, not queued.
-	s.waitClosed(workflows.IssueWorkflowID(s.cfg.CoderTaskNamePrefix, capOwner, capRepo, capIssue))
-	_, b := s.deliver("issue_comment", "webhooks/issue_comment/created.captured-on-issue.json", "d-late")
-	if !strings.Contains(b, "no task for this issue") {
-		t.Fatalf("late comment answered %s, want a skip", b)
-	}
+		s.mustPost(http.StatusAccepted, "issues", closedBody(), "d-close")
+		eventually(t, "the run ended", func() bool { return strings.HasPrefix(s.statusText(), "Task completed.") })
+		if n := s.world.Coder.Ends(run.ID); n != 1 {
+			t.Fatalf("deletes/archives = %d, want 1", n)
+		}
+		if api == fakecoder.APIChats && !strings.Contains(s.statusText(), "Cost: $") {
+			t.Fatalf("final status = %q, want the chat's cost", s.statusText())
+		}
+		if n := len(s.world.Coder.Created()); n != 1 {
+			t.Fatalf("runs created = %d, want 1", n)
+		}
+		// The issue's workflow is over: a late comment is skipped, not queued.
+		s.waitClosed(workflows.IssueWorkflowID(s.cfg.CoderTaskNamePrefix, e2eRepo.Owner, e2eRepo.Name, e2eIssue))
+		_, b := s.deliverBytes("issue_comment", commentBody(5009, alice, "late"), "d-late")
+		if !strings.Contains(b, "no task for this issue") {
+			t.Fatalf("late comment answered %s, want a skip", b)
+		}
+	})
 }
 
-func TestE2ERedeliveryCreatesOneTaskAndSendsOnce(t *testing.T) {
-	s := newStack(t)
-	s.seedCaptured()
-	taskID := s.assign()
-	s.mustDeliver(http.StatusAccepted, "issues", "webhooks/issues/assigned.captured-to-agent.json", "d-assign")
-	s.mustDeliver(http.StatusAccepted, "issue_comment", "webhooks/issue_comment/created.captured-on-issue.json", "d-comment")
-	s.mustDeliver(http.StatusAccepted, "issue_comment", "webhooks/issue_comment/created.captured-on-issue.json", "d-comment")
-	// A second, distinct delivery after the redeliveries proves they were dropped.
-	s.mustDeliver(http.StatusAccepted, "issue_comment", "webhooks/issue_comment/created.captured-on-issue.json", "d-comment-2")
-	// Comments waiting together may go out as one input; count the blocks.
-	blocks := func() int {
-		return strings.Count(strings.Join(s.world.Coder.Sent(taskID), "\n"), "New Comment on Issue:")
-	}
-	eventually(t, "two comments sent", func() bool { return blocks() >= 2 })
-	if n := blocks(); n != 2 {
-		t.Fatalf("comments sent = %d, want 2 (the redelivery dropped)", n)
-	}
-	if n := len(s.world.Coder.Created()); n != 1 {
-		t.Fatalf("tasks created = %d, want 1", n)
-	}
+func TestE2ERedeliveryCreatesOneRunAndSendsOnce(t *testing.T) {
+	eachAPI(t, func(t *testing.T, api fakecoder.API) {
+		s := newStack(t, onAPI(api))
+		s.seed()
+		runID := s.assign()
+		s.mustPost(http.StatusAccepted, "issues", assignedBody(), "d-assign")
+		s.mustPost(http.StatusAccepted, "issue_comment", commentBody(5001, alice, "hello"), "d-comment")
+		s.mustPost(http.StatusAccepted, "issue_comment", commentBody(5001, alice, "hello"), "d-comment")
+		// A second, distinct delivery after the redeliveries proves they were dropped.
+		s.mustPost(http.StatusAccepted, "issue_comment", commentBody(5002, alice, "again"), "d-comment-2")
+		eventually(t, "two comments sent", func() bool { return s.blocks(runID) >= 2 })
+		if n := s.blocks(runID); n != 2 {
+			t.Fatalf("comments sent = %d, want 2 (the redelivery dropped)", n)
+		}
+		if n := len(s.world.Coder.Created()); n != 1 {
+			t.Fatalf("runs created = %d, want 1", n)
+		}
+	})
 }
 
 func TestE2EAgentsOwnCommentIsSkipped(t *testing.T) {
 	s := newStack(t)
-	s.seedCaptured()
-	taskID := s.assign()
-	// A comment whose author is the agent itself is skipped by the ingress.
-	m := withAuthor(t, "webhooks/issue_comment/created.captured-on-issue.json", e2eAgent)
-	code, reply := s.deliverBytes("issue_comment", m, "d-own")
+	s.seed()
+	runID := s.assign()
+	code, reply := s.deliverBytes("issue_comment", commentBody(5001, agentUser, "I opened a PR"), "d-own")
 	if code != http.StatusOK || !strings.Contains(reply, "skipped") {
 		t.Fatalf("agent's comment answered %d %s, want 200 skipped", code, reply)
 	}
-	if n := len(s.world.Coder.Sent(taskID)); n != 0 {
+	if n := len(s.world.Coder.Sent(runID)); n != 0 {
 		t.Fatalf("sends = %d, want 0", n)
 	}
 }
 
 func TestE2EWorkerRestartLosesNothing(t *testing.T) {
-	s := newStack(t)
-	s.seedCaptured()
-	taskID := s.assign()
-	s.worker.Stop()
-	// With no worker running, the delivery is still acknowledged: the signal is persisted.
-	s.mustDeliver(http.StatusAccepted, "issue_comment", "webhooks/issue_comment/created.captured-on-issue.json", "d-while-down")
-	s.startWorker()
-	eventually(t, "the comment sent after the restart", func() bool { return len(s.world.Coder.Sent(taskID)) == 1 })
-	if n := len(s.world.Coder.Created()); n != 1 {
-		t.Fatalf("tasks created = %d, want 1 after the restart", n)
-	}
+	eachAPI(t, func(t *testing.T, api fakecoder.API) {
+		s := newStack(t, onAPI(api))
+		s.seed()
+		runID := s.assign()
+		s.worker.Stop()
+		// With no worker running, the delivery is still acknowledged: the signal is persisted.
+		s.mustPost(http.StatusAccepted, "issue_comment", commentBody(5001, alice, "while down"), "d-while-down")
+		s.startWorker()
+		eventually(t, "the comment sent after the restart", func() bool { return s.blocks(runID) == 1 })
+		if n := len(s.world.Coder.Created()); n != 1 {
+			t.Fatalf("runs created = %d, want 1 after the restart", n)
+		}
+	})
 }
 
-func TestE2EPullRequestFeedbackReachesIssueTask(t *testing.T) {
-	s := newStack(t)
-	s.seedCaptured()
-	taskID := s.assign()
-	// The agent's PR #64 closes issue #65.
-	s.world.GitHub.SetClosingIssues(capOwner, capRepo, 64, capIssue)
-	s.world.GitHub.SetPullRequest(capOwner, capRepo, fakegithub.PullRequest{Number: 64, Author: e2eAgent, HeadSHA: "dbbd661d51e80fbbcfb1fcc2cd7446f661d08016"})
-	s.mustDeliver(http.StatusAccepted, "issue_comment", "webhooks/issue_comment/created.captured-on-agent-pr.json", "d-pr-comment")
-	eventually(t, "the PR comment at the issue's task", func() bool { return len(s.world.Coder.Sent(taskID)) == 1 })
-	if sent := s.world.Coder.Sent(taskID)[0]; !strings.HasPrefix(sent, "New Comment on PR: ") || !strings.Contains(sent, "please fix the naming") {
-		t.Fatalf("sent = %q", sent)
-	}
-	s.mustDeliver(http.StatusAccepted, "pull_request_review_comment", "webhooks/pull_request_review_comment/created.captured-on-agent-pr.json", "d-review-comment")
-	eventually(t, "the review comment", func() bool { return len(s.world.Coder.Sent(taskID)) == 2 })
-	if sent := s.world.Coder.Sent(taskID)[1]; !strings.Contains(sent, "\nFile: ") {
-		t.Fatalf("review comment sent without File: %q", sent)
-	}
-	s.mustDeliver(http.StatusOK, "pull_request_review", "webhooks/pull_request_review/submitted.captured-empty-body.json", "d-empty-review")
+// agentPR is the agent's pull request #64, which closes issue 42.
+func agentPR() payloads.PR {
+	return payloads.PR{Number: 64, Author: agentUser, HeadSHA: "dbbd661d51e80fbbcfb1fcc2cd7446f661d08016", HeadRef: "fix-42"}
+}
 
-	s.world.GitHub.SetRunJobs(capOwner, capRepo, 23526809052, fakegithub.Job{ID: 1, Name: "test", Conclusion: "failure"})
-	s.world.GitHub.SetJobLog(1, "FAIL: TestEmptyInput\n")
-	s.mustDeliver(http.StatusAccepted, "workflow_run", "webhooks/workflow_run/completed.captured-failure.json", "d-ci")
-	eventually(t, "the CI failure", func() bool { return len(s.world.Coder.Sent(taskID)) == 3 })
-	if sent := s.world.Coder.Sent(taskID)[2]; !strings.HasPrefix(sent, "CI Check Failed on PR: ") || !strings.Contains(sent, "## test\nFAIL: TestEmptyInput") {
-		t.Fatalf("CI relay sent %q", sent)
-	}
-	s.mustDeliver(http.StatusOK, "workflow_run", "webhooks/workflow_run/completed.captured-success.json", "d-ci-ok")
-	// No task was ever keyed on the PR number.
-	for _, c := range s.world.Coder.Created() {
-		if strings.HasSuffix(c.Body.Name, "-64") {
-			t.Fatalf("a task was keyed on the PR number: %q", c.Body.Name)
+func TestE2EPullRequestFeedbackAndCIReachTheIssuesRun(t *testing.T) {
+	eachAPI(t, func(t *testing.T, api fakecoder.API) {
+		s := newStack(t, onAPI(api))
+		s.seed()
+		runID := s.assign()
+		pr := agentPR()
+		s.world.GitHub.SetClosingIssues(e2eRepo.Owner, e2eRepo.Name, pr.Number, e2eIssue)
+		s.world.GitHub.SetPullRequest(e2eRepo.Owner, e2eRepo.Name, fakegithub.PullRequest{Number: pr.Number, Author: e2eAgent, HeadSHA: pr.HeadSHA})
+		prView := payloads.Issue{Number: pr.Number, Author: agentUser, PullRequest: true}
+		s.mustPost(http.StatusAccepted, "issue_comment", payloads.IssueComment("created", e2eRepo, prView, payloads.Comment{ID: 6001, Body: "please fix the naming", Author: alice}), "d-pr-comment")
+		eventually(t, "the PR comment at the issue's run", func() bool { return len(s.world.Coder.Sent(runID)) == 1 })
+		if sent := s.world.Coder.Sent(runID)[0]; !strings.HasPrefix(sent, "New Comment on PR: ") || !strings.Contains(sent, "please fix the naming") {
+			t.Fatalf("sent = %q", sent)
 		}
-	}
+		s.mustPost(http.StatusAccepted, "pull_request_review_comment", payloads.ReviewComment("created", e2eRepo, pr, payloads.Comment{ID: 6002, Body: "off by one", Author: alice}, "src/widget.go", 12), "d-review-comment")
+		eventually(t, "the review comment", func() bool { return len(s.world.Coder.Sent(runID)) == 2 })
+		if sent := s.world.Coder.Sent(runID)[1]; !strings.Contains(sent, "\nFile: src/widget.go:12\n") {
+			t.Fatalf("review comment sent without File: %q", sent)
+		}
+		s.mustPost(http.StatusOK, "pull_request_review", payloads.Review(e2eRepo, pr, payloads.Comment{ID: 6003, Author: alice}, "approved"), "d-empty-review")
+
+		s.world.GitHub.SetRunJobs(e2eRepo.Owner, e2eRepo.Name, 7001, fakegithub.Job{ID: 1, Name: "test", Conclusion: "failure"})
+		s.world.GitHub.SetJobLog(1, "FAIL: TestEmptyInput\n")
+		failed := payloads.Run{ID: 7001, Name: "CI", Path: ".github/workflows/ci.yml", HeadSHA: pr.HeadSHA, HeadBranch: "fix-42", Conclusion: "failure", PRs: []int{64}, Actor: agentUser}
+		s.mustPost(http.StatusAccepted, "workflow_run", payloads.WorkflowRun(e2eRepo, failed), "d-ci")
+		eventually(t, "the CI failure", func() bool { return len(s.world.Coder.Sent(runID)) == 3 })
+		if sent := s.world.Coder.Sent(runID)[2]; !strings.HasPrefix(sent, "CI Check Failed on PR: ") || !strings.Contains(sent, "## test\nFAIL: TestEmptyInput") {
+			t.Fatalf("CI relay sent %q", sent)
+		}
+		passed := failed
+		passed.ID, passed.Conclusion = 7002, "success"
+		s.mustPost(http.StatusOK, "workflow_run", payloads.WorkflowRun(e2eRepo, passed), "d-ci-ok")
+		// No run was ever keyed on the PR number.
+		for _, c := range s.world.Coder.Created() {
+			if strings.HasSuffix(c.Name, "-64") || c.Labels["code-factory/issue"] == "64" {
+				t.Fatalf("a run was keyed on the PR number: %+v", c)
+			}
+		}
+	})
 }
 
 func TestE2ETemporalUnreachableAnswers503(t *testing.T) {
 	s := newStack(t)
 	s.cfg.TemporalAddress = "127.0.0.1:1"
-	dead, err := dialLazy(s.cfg, s.logger)
+	dead, err := dialLazy(s.cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,23 +189,8 @@ func TestE2ETemporalUnreachableAnswers503(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.ingress.Config.Handler = h
-	code, body := s.deliver("issues", "webhooks/issues/assigned.captured-to-agent.json", "d-503")
+	code, body := s.deliverBytes("issues", assignedBody(), "d-503")
 	if code != http.StatusServiceUnavailable {
 		t.Fatalf("status %d (%s), want 503 so GitHub can redeliver", code, body)
 	}
-}
-
-// withAuthor returns a copy of a comment fixture with another author.
-func withAuthor(t *testing.T, fixture, login string) []byte {
-	t.Helper()
-	var m map[string]any
-	if err := json.Unmarshal(fixtures.Read(t, fixture), &m); err != nil {
-		t.Fatal(err)
-	}
-	m["comment"].(map[string]any)["user"].(map[string]any)["login"] = login
-	b, err := json.Marshal(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }

@@ -8,85 +8,83 @@ import (
 	"testing"
 	"time"
 
+	"github.com/code-factory/code-factory/internal/fakes/fakecoder"
 	"github.com/code-factory/code-factory/internal/fakes/fakegithub"
+	"github.com/code-factory/code-factory/internal/payloads"
 	"github.com/code-factory/code-factory/workflows"
 )
 
-const capRunSHA = "dbbd661d51e80fbbcfb1fcc2cd7446f661d08016"
+const (
+	hookSHA    = "dbbd661d51e80fbbcfb1fcc2cd7446f661d08016"
+	hookRunID  = 23526809052
+	hookConfig = "[[on_event.failed_run]]\nworkflows = [\"ci.yml\"]\nbranches = [\"main\"]\nprompt_additions = \"Keep the fix minimal.\"\n"
+)
 
-// seedFailedRun makes the captured failed run belong to a PR by someone
-// other than the agent, with failed jobs and the given config.
-func (s *stack) seedFailedRun(config string) {
-	s.world.Coder.AddUser(capSenderID, capAssigner)
-	s.world.GitHub.SetPullRequest(capOwner, capRepo, fakegithub.PullRequest{Number: 64, Author: "someone-else", HeadSHA: capRunSHA})
-	s.world.GitHub.SetRunJobs(capOwner, capRepo, 23526809052, fakegithub.Job{ID: 9, Name: "unit", Conclusion: "failure"})
-	s.world.GitHub.SetJobLog(9, "--- FAIL: TestParse\n")
-	s.world.GitHub.SetFile(capOwner, capRepo, "", ".code-factory/config.toml", []byte(config))
+// hookRunBody is ci.yml failing on main for bob's PR #64, run by alice.
+func hookRunBody() []byte {
+	return payloads.WorkflowRun(e2eRepo, payloads.Run{
+		ID: hookRunID, Name: "CI", Path: ".github/workflows/ci.yml", HeadSHA: hookSHA, HeadBranch: "main",
+		Conclusion: "failure", PRs: []int{64}, Actor: alice,
+	})
 }
 
-const hookConfig = "[[on_event.failed_run]]\nworkflows = [\"ci.yml\"]\nbranches = [\"main\"]\nprompt_additions = \"Keep the fix minimal.\"\n"
+// seedFailedRun makes the failed run belong to a PR by someone other than
+// the agent, with a failed job and the given config.
+func (s *stack) seedFailedRun(config string) {
+	s.world.Coder.AddUser(alice.ID, alice.Login)
+	s.world.GitHub.SetPullRequest(e2eRepo.Owner, e2eRepo.Name, fakegithub.PullRequest{Number: 64, Author: bob.Login, HeadSHA: hookSHA})
+	s.world.GitHub.SetRunJobs(e2eRepo.Owner, e2eRepo.Name, hookRunID, fakegithub.Job{ID: 9, Name: "unit", Conclusion: "failure"})
+	s.world.GitHub.SetJobLog(9, "--- FAIL: TestParse\n")
+	s.world.GitHub.SetFile(e2eRepo.Owner, e2eRepo.Name, "", ".code-factory/config.toml", []byte(config))
+}
 
 func TestE2EFailedRunHookStartsOneTask(t *testing.T) {
-	s := newStack(t)
-	s.seedFailedRun(hookConfig)
-	s.mustDeliver(http.StatusAccepted, "workflow_run", "webhooks/workflow_run/completed.captured-failure.json", "run-1")
-	eventually(t, "the hook's task", func() bool { return len(s.world.Coder.Created()) == 1 })
-	created := s.world.Coder.Created()[0]
-	var inputs map[string]any
-	if err := json.Unmarshal([]byte(created.Body.Input), &inputs); err != nil {
-		t.Fatalf("task input is not template inputs: %q", created.Body.Input)
-	}
-	prompt, _ := inputs["ai_prompt"].(string)
-	if created.Owner != capAssigner || inputs["base_branch"] != "main" ||
-		!strings.HasPrefix(prompt, "CI Check Failed on branch: main\nWorkflow: CI\n") ||
-		!strings.Contains(prompt, "## unit\n--- FAIL: TestParse") || !strings.HasSuffix(prompt, "Keep the fix minimal.") {
-		t.Fatalf("task for %q with inputs %v", created.Owner, inputs)
-	}
-	eventually(t, "the pending status", func() bool { return len(s.world.GitHub.Statuses(capOwner, capRepo, capRunSHA)) >= 1 })
-	st := s.world.GitHub.Statuses(capOwner, capRepo, capRunSHA)[0]
-	if st.State != "pending" || st.Context != "code-factory/failed-run" || !strings.Contains(st.TargetURL, created.TaskID) {
-		t.Fatalf("status = %+v, want pending linking the task", st)
-	}
+	eachAPI(t, func(t *testing.T, api fakecoder.API) {
+		s := newStack(t, onAPI(api))
+		s.seedFailedRun(hookConfig)
+		s.mustPost(http.StatusAccepted, "workflow_run", hookRunBody(), "run-1")
+		eventually(t, "the hook's run", func() bool { return len(s.world.Coder.Created()) == 1 })
+		created := s.world.Coder.Created()[0]
+		prompt := created.Input
+		if api == fakecoder.APITasks {
+			var inputs map[string]any
+			if err := json.Unmarshal([]byte(created.Input), &inputs); err != nil || inputs["base_branch"] != "main" {
+				t.Fatalf("task input = %q (%v), want template inputs on main", created.Input, err)
+			}
+			prompt, _ = inputs["ai_prompt"].(string)
+		}
+		if created.Owner != alice.Login || !strings.HasPrefix(prompt, "CI Check Failed on branch: main\nWorkflow: CI\n") ||
+			!strings.Contains(prompt, "## unit\n--- FAIL: TestParse") || !strings.HasSuffix(prompt, "Keep the fix minimal.") {
+			t.Fatalf("run for %q with prompt %q", created.Owner, prompt)
+		}
+		eventually(t, "the pending status", func() bool { return len(s.world.GitHub.Statuses(e2eRepo.Owner, e2eRepo.Name, hookSHA)) >= 1 })
+		st := s.world.GitHub.Statuses(e2eRepo.Owner, e2eRepo.Name, hookSHA)[0]
+		if st.State != "pending" || st.Context != "code-factory/failed-run" || !strings.Contains(st.TargetURL, created.ID) {
+			t.Fatalf("status = %+v, want pending linking the run", st)
+		}
 
-	// A redelivery under a new delivery id starts no second task.
-	s.mustDeliver(http.StatusAccepted, "workflow_run", "webhooks/workflow_run/completed.captured-failure.json", "run-1-again")
-	s.waitClosed(s.cfg.CoderTaskNamePrefix + "-relay-run-1-again")
+		// A redelivery under a new delivery id starts no second run.
+		s.mustPost(http.StatusAccepted, "workflow_run", hookRunBody(), "run-1-again")
+		s.waitClosed(s.cfg.CoderTaskNamePrefix + "-relay-run-1-again")
 
-	// The agent works and goes idle: success status, task deleted.
-	working, idle := "working", "idle"
-	eventually(t, "the task active", func() bool { tk, ok := s.world.Coder.Task(created.TaskID); return ok && tk.Status == "active" })
-	if err := s.world.Coder.SetTask(created.TaskID, "active", &working); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.world.Coder.Hold(created.TaskID); err != nil {
-		t.Fatal(err)
-	}
-	polls := s.world.Coder.Count("GET", "/api/v2/tasks/"+capAssigner+"/"+created.TaskID)
-	eventually(t, "the working task polled", func() bool {
-		return s.world.Coder.Count("GET", "/api/v2/tasks/"+capAssigner+"/"+created.TaskID) > polls
+		// The agent works and goes idle: success status, run ended.
+		s.agentWorksThenIdles(created.ID)
+		eventually(t, "the run ended", func() bool { return s.world.Coder.Ends(created.ID) == 1 })
+		last := s.world.GitHub.Statuses(e2eRepo.Owner, e2eRepo.Name, hookSHA)
+		if got := last[len(last)-1]; got.State != "success" {
+			t.Fatalf("final status = %+v, want success", got)
+		}
+		if n := len(s.world.Coder.Created()); n != 1 {
+			t.Fatalf("runs created = %d, want 1", n)
+		}
 	})
-	if err := s.world.Coder.Release(created.TaskID); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.world.Coder.SetTask(created.TaskID, "active", &idle); err != nil {
-		t.Fatal(err)
-	}
-	eventually(t, "the task deleted", func() bool {
-		return s.world.Coder.Count("DELETE", "/api/v2/tasks/"+capAssigner+"/"+created.TaskID) == 1
-	})
-	last := s.world.GitHub.Statuses(capOwner, capRepo, capRunSHA)
-	if got := last[len(last)-1]; got.State != "success" {
-		t.Fatalf("final status = %+v, want success", got)
-	}
-	if n := len(s.world.Coder.Created()); n != 1 {
-		t.Fatalf("tasks created = %d, want 1", n)
-	}
 }
 
 func TestE2EFailedRunWithoutMatchingHookDoesNothing(t *testing.T) {
 	s := newStack(t)
 	s.seedFailedRun("[[on_event.failed_run]]\nworkflows = [\"ci.yml\"]\nbranches = [\"release\"]\n")
-	s.mustDeliver(http.StatusAccepted, "workflow_run", "webhooks/workflow_run/completed.captured-failure.json", "run-x")
+	s.world.Coder.Reset()
+	s.mustPost(http.StatusAccepted, "workflow_run", hookRunBody(), "run-x")
 	s.waitClosed(s.cfg.CoderTaskNamePrefix + "-relay-run-x")
 	if n := len(s.world.Coder.Requests()); n != 0 {
 		t.Fatalf("Coder requests = %d, want none", n)
@@ -96,17 +94,17 @@ func TestE2EFailedRunWithoutMatchingHookDoesNothing(t *testing.T) {
 func TestE2EFailedRunHookRefusesActorWithoutWriteAccess(t *testing.T) {
 	s := newStack(t)
 	s.seedFailedRun(hookConfig)
-	s.world.GitHub.SetPermission(capOwner, capRepo, capAssigner, "read")
-	s.mustDeliver(http.StatusAccepted, "workflow_run", "webhooks/workflow_run/completed.captured-failure.json", "run-ro")
+	s.world.GitHub.SetPermission(e2eRepo.Owner, e2eRepo.Name, alice.Login, "read")
+	s.mustPost(http.StatusAccepted, "workflow_run", hookRunBody(), "run-ro")
 	s.waitClosed(s.cfg.CoderTaskNamePrefix + "-relay-run-ro") // the relay starts the hook's workflow
-	id := workflows.FailedRunWorkflowID(s.cfg.CoderTaskNamePrefix, capOwner, capRepo, capRunSHA, "ci.yml", "main")
+	id := workflows.FailedRunWorkflowID(s.cfg.CoderTaskNamePrefix, e2eRepo.Owner, e2eRepo.Name, hookSHA, "ci.yml", "main")
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	err := s.client.GetWorkflow(ctx, id, "").Get(ctx, nil)
 	if err == nil || !strings.Contains(err.Error(), "no write access") {
 		t.Fatalf("hook workflow ended with %v, want a refusal naming the missing write access", err)
 	}
-	if n := s.world.Coder.Count("POST", "/api/v2/tasks"); n != 0 {
-		t.Fatalf("task creations = %d, want 0", n)
+	if n := len(s.world.Coder.Created()); n != 0 {
+		t.Fatalf("runs created = %d, want 0", n)
 	}
 }

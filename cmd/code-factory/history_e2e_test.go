@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -13,46 +14,62 @@ import (
 	"go.temporal.io/sdk/worker"
 	"google.golang.org/protobuf/encoding/protojson"
 
+	"github.com/code-factory/code-factory/internal/fakes/fakecoder"
+	"github.com/code-factory/code-factory/internal/payloads"
 	"github.com/code-factory/code-factory/workflows"
 )
 
 // historiesDir holds the committed histories that workflows/replay_test.go replays.
 const historiesDir = "../../workflows/testdata/histories"
 
-// TestE2EHistoriesReplay runs a full issue lifecycle and a relay on the real
-// server, then replays their histories against the current workflow code.
-// With UPDATE_HISTORIES=1 it also writes them to workflows/testdata/histories
-// (do that only when a change is meant to be compatible with running workflows).
+// TestE2EHistoriesReplay runs an issue's lifecycle on each Coder API, a PR
+// relay and a config push on the real server, then replays their histories
+// against the current workflow code. UPDATE_HISTORIES=name[,name...]
+// also writes those histories to workflows/testdata/histories; keep the
+// ones recorded by earlier releases as they are, so running workflows stay
+// covered (docs/versioning.md).
 func TestE2EHistoriesReplay(t *testing.T) {
-	s := newStack(t)
-	s.seedCaptured()
-	taskID := s.assign()
-	s.world.GitHub.SetClosingIssues(capOwner, capRepo, 64, capIssue)
-	s.mustDeliver(http.StatusAccepted, "issue_comment", "webhooks/issue_comment/created.captured-on-issue.json", "h-comment")
-	s.mustDeliver(http.StatusAccepted, "issue_comment", "webhooks/issue_comment/created.captured-on-agent-pr.json", "h-pr-comment")
-	eventually(t, "both comments sent", func() bool {
-		return strings.Count(strings.Join(s.world.Coder.Sent(taskID), "\n"), "New Comment on") == 2
-	})
-	if code, b := s.deliverBytes("issues", withNumber(t, "webhooks/issues/closed.captured.json", capIssue), "h-close"); code != http.StatusAccepted {
-		t.Fatalf("close: %d %s", code, b)
+	recorded := map[string]*historypb.History{}
+	for _, api := range apis {
+		s := newStack(t, onAPI(api))
+		s.seed()
+		runID := s.assign()
+		if api == fakecoder.APIChats {
+			// Let the idle watch check the chat once, so the history has it.
+			polls := s.world.Coder.Polls(runID)
+			eventually(t, "the idle chat checked", func() bool { return s.world.Coder.Polls(runID) > polls })
+		}
+		pr := agentPR()
+		s.world.GitHub.SetClosingIssues(e2eRepo.Owner, e2eRepo.Name, pr.Number, e2eIssue)
+		s.mustPost(http.StatusAccepted, "issue_comment", commentBody(5001, alice, "a comment"), "h-comment")
+		prView := payloads.Issue{Number: pr.Number, Author: agentUser, PullRequest: true}
+		s.mustPost(http.StatusAccepted, "issue_comment", payloads.IssueComment("created", e2eRepo, prView, payloads.Comment{ID: 6001, Body: "on the PR", Author: alice}), "h-pr-comment")
+		eventually(t, "both comments sent", func() bool { return s.blocks(runID) == 2 })
+		s.mustPost(http.StatusAccepted, "issues", closedBody(), "h-close")
+		issueID := workflows.IssueWorkflowID(s.cfg.CoderTaskNamePrefix, e2eRepo.Owner, e2eRepo.Name, e2eIssue)
+		s.waitClosed(issueID)
+		name := "issue-lifecycle-" + string(api)
+		if api == fakecoder.APIChats {
+			name = "chat-lifecycle"
+		}
+		recorded[name] = s.history(issueID)
+		if api != fakecoder.APITasks {
+			continue
+		}
+		recorded["relay-pr-comment-"+string(api)] = s.history(workflows.RelayWorkflowID(s.cfg.CoderTaskNamePrefix, "h-pr-comment"))
+		// A config push with a scheduled job (the config workflow stays open).
+		s.pushConfig("bbbb000000000000000000000000000000000001", "h-push", "[[scheduled_jobs]]\nname = \"n\"\nbranch = \"main\"\nschedule = \"0 3 * * *\"\nprompt = \"p\"\n")
+		s.schedule(workflows.ScheduleID(s.cfg.CoderTaskNamePrefix, e2eRepo.Owner, e2eRepo.Name, "n"), "the schedule", func(*client.ScheduleDescription) bool { return true })
+		recorded["config-push-"+string(api)] = s.history(workflows.ConfigWorkflowID(s.cfg.CoderTaskNamePrefix, e2eRepo.Owner, e2eRepo.Name))
 	}
-	eventually(t, "the task deleted", func() bool { return s.statusText() == "Task completed." })
-
-	// A config push with a scheduled job (the config workflow stays open).
-	s.pushConfig("bbbb000000000000000000000000000000000001", "h-push", "[[scheduled_jobs]]\nname = \"n\"\nbranch = \"main\"\nschedule = \"0 3 * * *\"\nprompt = \"p\"\n")
-	configID := workflows.ConfigWorkflowID(s.cfg.CoderTaskNamePrefix, "Codertocat", "Hello-World")
-	s.schedule(workflows.ScheduleID(s.cfg.CoderTaskNamePrefix, "Codertocat", "Hello-World", "n"), "the schedule", func(*client.ScheduleDescription) bool { return true })
-
-	issueID := workflows.IssueWorkflowID(s.cfg.CoderTaskNamePrefix, capOwner, capRepo, capIssue)
-	relayID := workflows.RelayWorkflowID(s.cfg.CoderTaskNamePrefix, "h-pr-comment")
-	for name, id := range map[string]string{"issue-lifecycle": issueID, "relay-pr-comment": relayID, "config-push": configID} {
-		h := s.history(id)
+	write := strings.Split(os.Getenv("UPDATE_HISTORIES"), ",")
+	for name, h := range recorded {
 		replayer := worker.NewWorkflowReplayer()
 		workflows.RegisterWorkflows(replayer)
 		if err := replayer.ReplayWorkflowHistory(nil, h); err != nil {
 			t.Fatalf("replaying %s: %v", name, err)
 		}
-		if os.Getenv("UPDATE_HISTORIES") == "1" {
+		if slices.Contains(write, name) {
 			b, err := protojson.MarshalOptions{Indent: "  "}.Marshal(h)
 			if err != nil {
 				t.Fatal(err)
@@ -64,7 +81,7 @@ func TestE2EHistoriesReplay(t *testing.T) {
 	}
 }
 
-// history fetches a closed workflow's full history.
+// history fetches a workflow's full history (its latest run).
 func (s *stack) history(id string) *historypb.History {
 	s.t.Helper()
 	it := s.client.GetWorkflowHistory(context.Background(), id, "", false, 0)

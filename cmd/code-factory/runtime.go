@@ -64,25 +64,57 @@ func githubFactory(cfg *config.Config) (*ghapi.Factory, error) {
 	})
 }
 
-// newActivities builds the activity clients; c manages schedules.
-func newActivities(cfg *config.Config, c client.Client, logger *slog.Logger) (*activities.Activities, error) {
+// newActivities builds the activity clients; c manages schedules. It
+// probes Coder once to choose the backend (CODER_BACKEND) and logs why.
+// close expires the tokens minted for chats.
+func newActivities(ctx context.Context, cfg *config.Config, c client.Client, logger *slog.Logger) (acts *activities.Activities, close func(), err error) {
 	gh, err := githubFactory(cfg)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	backends, closeCoder, err := coderBackends(ctx, cfg, logger)
+	if err != nil {
+		return nil, nil, err
+	}
+	acts = activities.New(backends, gh, activities.DefaultTiming(cfg.CoderPollInterval), logger.With("component", "activities"))
+	acts.BotLoginOverride = cfg.AppBotLogin
+	acts.ConfigTemplateName = cfg.CodeFactoryTemplateName
+	acts.Schedules = c.ScheduleClient()
+	acts.TaskQueue = cfg.TemporalTaskQueue
+	return acts, closeCoder, nil
+}
+
+// coderProbeTimeout bounds the start-up probe of Coder's APIs.
+const coderProbeTimeout = 30 * time.Second
+
+// coderBackends builds both Coder backends and picks the one that makes new
+// runs; runs made earlier keep the backend of their kind.
+func coderBackends(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*coder.Backends, func(), error) {
 	cc := coder.NewClient(cfg.CoderURL, cfg.CoderToken, nil)
-	backend := coder.NewTasksBackend(cc, coder.TasksConfig{
+	tasks := coder.NewTasksBackend(cc, coder.TasksConfig{
 		Organization: cfg.CoderOrganization,
 		TemplateName: cfg.CoderTemplateName,
 		Preset:       cfg.CoderTemplatePreset,
 		PublicURL:    cfg.CoderURL,
 	})
-	acts := activities.New(backend, gh, activities.DefaultTiming(cfg.CoderPollInterval), logger.With("component", "activities"))
-	acts.BotLoginOverride = cfg.AppBotLogin
-	acts.ConfigTemplateName = cfg.CodeFactoryTemplateName
-	acts.Schedules = c.ScheduleClient()
-	acts.TaskQueue = cfg.TemporalTaskQueue
-	return acts, nil
+	chats := coder.NewChatsBackend(cc, coder.ChatsConfig{
+		Organization: cfg.CoderOrganization,
+		PublicURL:    cfg.CoderURL,
+		Identity:     coder.Identity(cfg.CoderChatIdentity),
+		Logger:       logger.With("component", "coder-chats"),
+	})
+	pctx, cancel := context.WithTimeout(ctx, coderProbeTimeout)
+	defer cancel()
+	choice, err := coder.Choose(pctx, cc, cfg.CoderBackend)
+	if err != nil {
+		return nil, nil, err
+	}
+	logger.Info("coder backend chosen", "backend", string(choice.Kind), "reason", choice.Reason, "coder_url", cfg.CoderURL)
+	var chosen coder.Backend = tasks
+	if choice.Kind == coder.KindChat {
+		chosen = chats
+	}
+	return coder.NewBackends(chosen, tasks, chats), chats.Close, nil
 }
 
 // newWorker registers the workflows and activities on the task queue.
@@ -94,7 +126,10 @@ func newWorker(c client.Client, cfg *config.Config, acts *activities.Activities)
 
 // settings are the deployment settings copied into workflow inputs.
 func settings(cfg *config.Config) workflows.Settings {
-	return workflows.Settings{TaskNamePrefix: cfg.CoderTaskNamePrefix, AgentLogin: cfg.AgentGitHubUsername, BotLogin: cfg.AppBotLogin}
+	return workflows.Settings{
+		TaskNamePrefix: cfg.CoderTaskNamePrefix, AgentLogin: cfg.AgentGitHubUsername, BotLogin: cfg.AppBotLogin,
+		WatchEvery: cfg.CoderWatchInterval, CallTimeout: cfg.CallTimeout,
+	}
 }
 
 // newIngress builds the webhook HTTP server; it serves /schema.json too.

@@ -12,30 +12,17 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
-	"github.com/code-factory/code-factory/internal/fixtures"
+	"github.com/code-factory/code-factory/internal/fakes/fakecoder"
 	"github.com/code-factory/code-factory/workflows"
 )
 
-// pushConfig delivers a push of sha to the default branch whose config file
-// has the given content.
+// pushConfig delivers alice's push of sha to the default branch whose
+// config file has the given content.
 func (s *stack) pushConfig(sha, delivery, config string) {
 	s.t.Helper()
-	var m map[string]any
-	if err := json.Unmarshal(fixtures.Read(s.t, "webhooks/push/with-new-branch.json"), &m); err != nil {
-		s.t.Fatal(err)
-	}
-	m["after"] = sha
-	m["before"] = "1111111111111111111111111111111111111111"
-	m["commits"].([]any)[0].(map[string]any)["modified"] = []any{".code-factory/config.toml"}
-	body, err := json.Marshal(m)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	s.world.GitHub.SetFile("Codertocat", "Hello-World", sha, ".code-factory/config.toml", []byte(config))
-	if code, reply := s.deliverBytes("push", body, delivery); code != http.StatusAccepted {
-		s.t.Fatalf("push %s: %d %s", sha, code, reply)
-	}
-	eventually(s.t, "the status of "+sha, func() bool { return len(s.world.GitHub.Statuses("Codertocat", "Hello-World", sha)) == 1 })
+	s.world.GitHub.SetFile(e2eRepo.Owner, e2eRepo.Name, sha, ".code-factory/config.toml", []byte(config))
+	s.mustPost(http.StatusAccepted, "push", configPush(sha), delivery)
+	eventually(s.t, "the status of "+sha, func() bool { return len(s.world.GitHub.Statuses(e2eRepo.Owner, e2eRepo.Name, sha)) == 1 })
 }
 
 // describe returns the schedule's description; nil with gone=true when the
@@ -70,67 +57,64 @@ func (s *stack) schedule(id, what string, ok func(*client.ScheduleDescription) b
 }
 
 func TestE2EScheduledJobsReconcileAndFire(t *testing.T) {
-	s := newStack(t)
-	s.world.Coder.AddUser(21031067, "codertocat") // the fixture's pusher
-	id := workflows.ScheduleID(s.cfg.CoderTaskNamePrefix, "Codertocat", "Hello-World", "nightly")
-	job := func(cron string) string {
-		return "[[scheduled_jobs]]\nname = \"nightly\"\nbranch = \"develop\"\nschedule = \"" + cron + "\"\nprompt = \"Tidy the changelog.\"\n"
-	}
+	eachAPI(t, func(t *testing.T, api fakecoder.API) {
+		s := newStack(t, onAPI(api))
+		s.seed() // alice pushes the config; the job runs as her
+		id := workflows.ScheduleID(s.cfg.CoderTaskNamePrefix, e2eRepo.Owner, e2eRepo.Name, "nightly")
+		job := func(cron string) string {
+			return "[[scheduled_jobs]]\nname = \"nightly\"\nbranch = \"develop\"\nschedule = \"" + cron + "\"\nprompt = \"Tidy the changelog.\"\n"
+		}
 
-	s.pushConfig("aaaa000000000000000000000000000000000001", "sched-1", job("0 3 * * *"))
-	first := s.schedule(id, "the schedule created", func(*client.ScheduleDescription) bool { return true })
-	if first.Schedule.Policy.Overlap.String() != "Skip" {
-		t.Fatalf("overlap policy = %v, want Skip", first.Schedule.Policy.Overlap)
-	}
-	if first.Schedule.Policy.CatchupWindow > 10*time.Minute {
-		t.Fatalf("catch-up window = %v, want minutes", first.Schedule.Policy.CatchupWindow)
-	}
+		s.pushConfig("aaaa000000000000000000000000000000000001", "sched-1", job("0 3 * * *"))
+		first := s.schedule(id, "the schedule created", func(*client.ScheduleDescription) bool { return true })
+		if first.Schedule.Policy.Overlap.String() != "Skip" {
+			t.Fatalf("overlap policy = %v, want Skip", first.Schedule.Policy.Overlap)
+		}
+		if first.Schedule.Policy.CatchupWindow > 10*time.Minute {
+			t.Fatalf("catch-up window = %v, want minutes", first.Schedule.Policy.CatchupWindow)
+		}
 
-	s.pushConfig("aaaa000000000000000000000000000000000002", "sched-2", job("30 4 * * *"))
-	s.schedule(id, "the schedule updated", func(d *client.ScheduleDescription) bool {
-		return !reflect.DeepEqual(d.Schedule.Spec, first.Schedule.Spec)
-	})
+		s.pushConfig("aaaa000000000000000000000000000000000002", "sched-2", job("30 4 * * *"))
+		s.schedule(id, "the schedule updated", func(d *client.ScheduleDescription) bool {
+			return !reflect.DeepEqual(d.Schedule.Spec, first.Schedule.Spec)
+		})
 
-	// Fire it now: a task is created with the job's prompt and branch.
-	if err := s.client.ScheduleClient().GetHandle(context.Background(), id).Trigger(context.Background(), client.ScheduleTriggerOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	eventually(t, "the job's task", func() bool { return len(s.world.Coder.Created()) == 1 })
-	created := s.world.Coder.Created()[0]
-	var inputs map[string]any
-	if err := json.Unmarshal([]byte(created.Body.Input), &inputs); err != nil {
-		t.Fatalf("job task input is not template inputs: %q", created.Body.Input)
-	}
-	if created.Owner != "codertocat" || inputs["ai_prompt"] != "Tidy the changelog." || inputs["base_branch"] != "develop" {
-		t.Fatalf("job task = owner %q inputs %v", created.Owner, inputs)
-	}
-	// The agent works, then goes idle: the task is deleted.
-	working, idle := "working", "idle"
-	eventually(t, "the task to start", func() bool {
-		tk, ok := s.world.Coder.Task(created.TaskID)
-		return ok && tk.Status == "active"
-	})
-	if err := s.world.Coder.SetTask(created.TaskID, "active", &working); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.world.Coder.Hold(created.TaskID); err != nil {
-		t.Fatal(err)
-	}
-	polls := s.world.Coder.Count("GET", "/api/v2/tasks/codertocat/"+created.TaskID)
-	eventually(t, "the working task polled", func() bool {
-		return s.world.Coder.Count("GET", "/api/v2/tasks/codertocat/"+created.TaskID) > polls
-	})
-	if err := s.world.Coder.Release(created.TaskID); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.world.Coder.SetTask(created.TaskID, "active", &idle); err != nil {
-		t.Fatal(err)
-	}
-	eventually(t, "the job's task deleted", func() bool {
-		return s.world.Coder.Count("DELETE", "/api/v2/tasks/codertocat/"+created.TaskID) == 1
-	})
+		// Fire it now: a run is created with the job's prompt and branch.
+		if err := s.client.ScheduleClient().GetHandle(context.Background(), id).Trigger(context.Background(), client.ScheduleTriggerOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, "the job's run", func() bool { return len(s.world.Coder.Created()) == 1 })
+		created := s.world.Coder.Created()[0]
+		if created.Owner != alice.Login {
+			t.Fatalf("job run for %q, want alice", created.Owner)
+		}
+		if api == fakecoder.APIChats {
+			ws := s.world.Coder.Workspaces()
+			if created.Input != "Tidy the changelog." || len(ws) != 1 || !hasParam(ws[0], "base_branch", "develop") {
+				t.Fatalf("job chat %+v with workspaces %+v: want the prompt on a develop workspace", created, ws)
+			}
+		} else {
+			var inputs map[string]any
+			if err := json.Unmarshal([]byte(created.Input), &inputs); err != nil || inputs["ai_prompt"] != "Tidy the changelog." || inputs["base_branch"] != "develop" {
+				t.Fatalf("job task input = %q (%v)", created.Input, err)
+			}
+		}
+		// The agent works, then goes idle: the run is ended.
+		s.agentWorksThenIdles(created.ID)
+		eventually(t, "the job's run ended", func() bool { return s.world.Coder.Ends(created.ID) == 1 })
 
-	// Removing the job removes the schedule.
-	s.pushConfig("aaaa000000000000000000000000000000000003", "sched-3", "[sandbox]\nsize = \"small\"\n")
-	eventually(t, "the schedule deleted", func() bool { _, gone := s.describe(id); return gone })
+		// Removing the job removes the schedule.
+		s.pushConfig("aaaa000000000000000000000000000000000003", "sched-3", "[sandbox]\nsize = \"small\"\n")
+		eventually(t, "the schedule deleted", func() bool { _, gone := s.describe(id); return gone })
+	})
+}
+
+// hasParam reports whether a workspace was built with the parameter.
+func hasParam(ws fakecoder.Workspace, name, value string) bool {
+	for _, p := range ws.RichParameters {
+		if p.Name == name && p.Value == value {
+			return true
+		}
+	}
+	return false
 }

@@ -16,10 +16,11 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, runWork
 	}
 	defer c.Close()
 	if runWorker {
-		acts, err := newActivities(cfg, c, logger)
+		acts, closeActs, err := newActivities(ctx, cfg, c, logger)
 		if err != nil {
 			return err
 		}
+		defer closeActs()
 		w := newWorker(c, cfg, acts)
 		if err := w.Start(); err != nil {
 			return fmt.Errorf("start worker: %w", err)

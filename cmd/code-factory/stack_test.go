@@ -6,13 +6,13 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -22,8 +22,8 @@ import (
 
 	"github.com/code-factory/code-factory/internal/config"
 	"github.com/code-factory/code-factory/internal/devserver"
+	"github.com/code-factory/code-factory/internal/fakes/fakecoder"
 	"github.com/code-factory/code-factory/internal/fakes/fakeworld"
-	"github.com/code-factory/code-factory/internal/fixtures"
 )
 
 // e2eTemporal is the one embedded Temporal server every end-to-end test of
@@ -34,9 +34,16 @@ var e2eTemporal *devserver.Server
 // tests sharing the server never see each other's workflows.
 var e2eSeq atomic.Int64
 
+// quietLogger logs errors only, to keep test output readable.
+func quietLogger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+}
+
 func TestMain(m *testing.M) {
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	srv, err := devserver.StartEphemeral(context.Background(), logger)
+	if os.Getenv(childWorkerEnv) != "" {
+		os.Exit(runChildWorker())
+	}
+	srv, err := devserver.StartEphemeral(context.Background(), quietLogger())
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "embedded Temporal server: %v\n", err)
 		os.Exit(1)
@@ -49,9 +56,6 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// e2eAgent is the agent user of the captured fixtures.
-const e2eAgent = "xmtp-coder-agent"
-
 // stack is the whole service: ingress and worker wired exactly as `serve`
 // wires them, on the shared Temporal server, against the fakes.
 type stack struct {
@@ -59,14 +63,48 @@ type stack struct {
 	world   *fakeworld.World
 	cfg     *config.Config
 	logger  *slog.Logger
+	logs    *syncBuffer
 	client  client.Client
 	worker  worker.Worker
 	ingress *httptest.Server
+	api     fakecoder.API
 }
 
-func newStack(t testing.TB) *stack {
+// stackOptions are the knobs of newStack.
+type stackOptions struct {
+	// api is the fake Coder's API (default both).
+	api fakecoder.API
+	// agent is AGENT_GITHUB_USERNAME (default e2eAgent).
+	agent string
+	// coder configures the fake Coder further.
+	coder fakecoder.Options
+	// tweak changes the configuration before anything starts.
+	tweak func(*config.Config)
+}
+
+// stackOption sets a stack option.
+type stackOption func(*stackOptions)
+
+// onAPI runs the stack against a fake Coder serving that API.
+func onAPI(api fakecoder.API) stackOption { return func(o *stackOptions) { o.api = api } }
+
+// withAgent sets the agent's GitHub login.
+func withAgent(login string) stackOption { return func(o *stackOptions) { o.agent = login } }
+
+// withCoder sets more fake Coder options.
+func withCoder(c fakecoder.Options) stackOption { return func(o *stackOptions) { o.coder = c } }
+
+// withConfig changes the configuration.
+func withConfig(f func(*config.Config)) stackOption { return func(o *stackOptions) { o.tweak = f } }
+
+func newStack(t testing.TB, opts ...stackOption) *stack {
 	t.Helper()
-	world, err := fakeworld.New(fakeworld.Options{})
+	o := stackOptions{agent: e2eAgent}
+	for _, f := range opts {
+		f(&o)
+	}
+	o.coder.API = o.api
+	world, err := fakeworld.New(fakeworld.Options{Coder: o.coder})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,16 +113,27 @@ func newStack(t testing.TB) *stack {
 	cfg := &config.Config{
 		AppID: fakeworld.AppID, PrivateKey: world.KeyPEM, WebhookSecret: []byte("e2e-webhook-secret"),
 		GitHubAPIURL: world.GitHub.URL(), GitHubGraphQLURL: world.GitHub.GraphQLURL(),
-		AgentGitHubUsername: e2eAgent,
+		AgentGitHubUsername: o.agent,
 		CoderURL:            world.Coder.URL(), CoderToken: fakeworld.CoderToken,
 		CoderOrganization: fakeworld.Organization, CoderTemplateName: fakeworld.Template, CodeFactoryTemplateName: fakeworld.ConfigTemplate,
 		CoderTaskNamePrefix: fmt.Sprintf("e%d", n),
 		TemporalAddress:     e2eTemporal.FrontendAddress(), TemporalNamespace: e2eTemporal.Namespace(),
 		TemporalTaskQueue: fmt.Sprintf("e2e-%d", n),
 		CoderPollInterval: 10 * time.Millisecond,
-		LogFormat:         "text", LogLevel: "error",
+		CoderBackend:      "auto", CoderChatIdentity: "assigner", CoderWatchInterval: 100 * time.Millisecond,
+		LogFormat: "text", LogLevel: "error",
 	}
-	s := &stack{t: t, world: world, cfg: cfg, logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))}
+	if o.tweak != nil {
+		o.tweak(cfg)
+	}
+	logs := &syncBuffer{}
+	// Everything is logged at debug into logs (so tests can search every
+	// line for secrets); errors also go to stderr.
+	logger := slog.New(teeHandler{
+		slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}),
+		slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}),
+	})
+	s := &stack{t: t, world: world, cfg: cfg, logger: logger, logs: logs, api: o.api}
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	if s.client, err = dialTemporal(ctx, cfg, s.logger); err != nil {
@@ -104,25 +153,31 @@ func newStack(t testing.TB) *stack {
 // startWorker starts a worker as a fresh process would.
 func (s *stack) startWorker() {
 	s.t.Helper()
-	acts, err := newActivities(s.cfg, s.client, s.logger)
+	w, closeActs, err := startTestWorker(context.Background(), s.cfg, s.client, s.logger)
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	acts.Timing = fakeworld.FastTiming()
-	s.worker = newWorker(s.client, s.cfg, acts)
-	if err := s.worker.Start(); err != nil {
-		s.t.Fatal(err)
+	s.worker = w
+	s.t.Cleanup(func() { w.Stop(); closeActs() })
+}
+
+// startTestWorker builds and starts a worker wired as `serve` wires it,
+// polling fast enough for tests.
+func startTestWorker(ctx context.Context, cfg *config.Config, c client.Client, logger *slog.Logger) (worker.Worker, func(), error) {
+	acts, closeActs, err := newActivities(ctx, cfg, c, logger)
+	if err != nil {
+		return nil, nil, err
 	}
-	w := s.worker
-	s.t.Cleanup(w.Stop)
+	acts.Timing = fakeworld.FastTiming()
+	w := newWorker(c, cfg, acts)
+	if err := w.Start(); err != nil {
+		closeActs()
+		return nil, nil, err
+	}
+	return w, closeActs, nil
 }
 
-// deliver posts a fixture as GitHub would, signed with the webhook secret.
-func (s *stack) deliver(event, fixture, delivery string) (int, string) {
-	s.t.Helper()
-	return s.deliverBytes(event, fixtures.Read(s.t, fixture), delivery)
-}
-
+// deliverBytes posts a payload as GitHub would, signed with the webhook secret.
 func (s *stack) deliverBytes(event string, body []byte, delivery string) (int, string) {
 	s.t.Helper()
 	mac := hmac.New(sha256.New, s.cfg.WebhookSecret)
@@ -148,14 +203,14 @@ func (s *stack) deliverBytes(event string, body []byte, delivery string) (int, s
 	return resp.StatusCode, string(b)
 }
 
-// mustDeliver posts a fixture and requires the given status.
-func (s *stack) mustDeliver(want int, event, fixture, delivery string) string {
+// mustPost posts a payload and requires the given status.
+func (s *stack) mustPost(want int, event string, body []byte, delivery string) string {
 	s.t.Helper()
-	got, body := s.deliver(event, fixture, delivery)
+	got, reply := s.deliverBytes(event, body, delivery)
 	if got != want {
-		s.t.Fatalf("delivery %s of %s: status %d (%s), want %d", delivery, fixture, got, body, want)
+		s.t.Fatalf("delivery %s (%s): status %d (%s), want %d", delivery, event, got, reply, want)
 	}
-	return body
+	return reply
 }
 
 // eventually waits for cond; the deadline only bounds a failing test.
@@ -170,24 +225,17 @@ func eventually(t testing.TB, what string, cond func() bool) {
 	}
 }
 
-// withNumber returns a copy of a fixture payload with issue.number changed,
-// for events the fixtures only hold for another issue. The file is not edited.
-func withNumber(t testing.TB, fixture string, number int) []byte {
-	t.Helper()
-	var m map[string]any
-	if err := json.Unmarshal(fixtures.Read(t, fixture), &m); err != nil {
-		t.Fatal(err)
+// agentWorksThenIdles plays the agent of a run that gets no input (a job or
+// hook task): once it exists it works for a few polls, then turns idle.
+func (s *stack) agentWorksThenIdles(runID string) {
+	s.t.Helper()
+	if err := s.world.Coder.WorkFor(runID, 3); err != nil {
+		s.t.Fatal(err)
 	}
-	m["issue"].(map[string]any)["number"] = number
-	b, err := json.Marshal(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
 
 // dialLazy returns a client that connects on first use, for a Temporal that is down.
-func dialLazy(cfg *config.Config, logger *slog.Logger) (client.Client, error) {
+func dialLazy(cfg *config.Config) (client.Client, error) {
 	return client.NewLazyClient(client.Options{HostPort: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace})
 }
 
@@ -199,4 +247,48 @@ func (s *stack) waitClosed(id string) {
 	if err := s.client.GetWorkflow(ctx, id, "").Get(ctx, nil); err != nil {
 		s.t.Fatalf("workflow %s: %v", id, err)
 	}
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent writers.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// teeHandler sends each record to two handlers.
+type teeHandler [2]slog.Handler
+
+func (h teeHandler) Enabled(ctx context.Context, l slog.Level) bool {
+	return h[0].Enabled(ctx, l) || h[1].Enabled(ctx, l)
+}
+
+func (h teeHandler) Handle(ctx context.Context, r slog.Record) error {
+	for _, x := range h {
+		if x.Enabled(ctx, r.Level) {
+			if err := x.Handle(ctx, r.Clone()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (h teeHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	return teeHandler{h[0].WithAttrs(as), h[1].WithAttrs(as)}
+}
+
+func (h teeHandler) WithGroup(n string) slog.Handler {
+	return teeHandler{h[0].WithGroup(n), h[1].WithGroup(n)}
 }

@@ -40,8 +40,18 @@ const (
 	DefaultTemporalTaskQueue       = "code-factory"
 	DefaultPort                    = 8080
 	DefaultCoderPollInterval       = 5 * time.Second
+	DefaultCoderBackend            = "auto"
+	DefaultCoderChatIdentity       = "assigner"
+	DefaultCoderWatchInterval      = 30 * time.Second
 	DefaultLogFormat               = "json"
 	DefaultLogLevel                = "info"
+)
+
+// Bounds of CODER_POLL_INTERVAL: faster would hammer Coder, slower would
+// outlast a waiting activity's heartbeat timeout.
+const (
+	MinPollInterval = 100 * time.Millisecond
+	MaxPollInterval = 30 * time.Second
 )
 
 // MaxTaskNamePrefixLen is the longest CODER_TASK_NAME_PREFIX accepted; it
@@ -96,6 +106,18 @@ type Config struct {
 	Port int
 	// CoderPollInterval is how often Coder task state is polled.
 	CoderPollInterval time.Duration
+	// CoderBackend is "auto" (probe the deployment), "tasks" or "chats".
+	CoderBackend string
+	// CoderChatIdentity is whose account chats run as: "assigner" (a token
+	// minted for the person who asked) or "service" (CODER_TOKEN's user).
+	CoderChatIdentity string
+	// CoderWatchInterval is how soon an idle chat is first checked for an
+	// error and its pull request.
+	CoderWatchInterval time.Duration
+	// CallTimeout bounds one Coder or GitHub call's activity attempt (0: a
+	// minute). No variable sets it; tests shorten it to see a lost
+	// worker's call retried soon.
+	CallTimeout time.Duration
 	// LogFormat is "json" or "text".
 	LogFormat string
 	// LogLevel is "debug", "info", "warn" or "error".
@@ -242,7 +264,18 @@ func (l *loader) loadCoder(c *Config, needs Needs) {
 	if !validTaskNamePrefix(c.CoderTaskNamePrefix) {
 		l.problem("CODER_TASK_NAME_PREFIX", "must match ^[a-z0-9][a-z0-9-]*$ and be at most 20 characters")
 	}
-	c.CoderPollInterval = l.duration("CODER_POLL_INTERVAL", DefaultCoderPollInterval)
+	c.CoderPollInterval = l.boundedDuration("CODER_POLL_INTERVAL", DefaultCoderPollInterval, MinPollInterval, MaxPollInterval)
+	c.CoderBackend = strings.ToLower(l.orDefault("CODER_BACKEND", DefaultCoderBackend))
+	switch c.CoderBackend {
+	case "auto", "tasks", "chats":
+	default:
+		l.problem("CODER_BACKEND", `must be "auto", "tasks" or "chats"`)
+	}
+	c.CoderChatIdentity = strings.ToLower(l.orDefault("CODER_CHAT_IDENTITY", DefaultCoderChatIdentity))
+	if c.CoderChatIdentity != "assigner" && c.CoderChatIdentity != "service" {
+		l.problem("CODER_CHAT_IDENTITY", `must be "assigner" or "service"`)
+	}
+	c.CoderWatchInterval = l.boundedDuration("CODER_WATCH_INTERVAL", DefaultCoderWatchInterval, MinPollInterval, 10*time.Minute)
 }
 
 // loadRuntime reads the Temporal, listener and logging settings.

@@ -109,6 +109,9 @@ func TestLoadDefaults(t *testing.T) {
 		TemporalTaskQueue:       "code-factory",
 		Port:                    8080,
 		CoderPollInterval:       5 * time.Second,
+		CoderBackend:            "auto",
+		CoderChatIdentity:       "assigner",
+		CoderWatchInterval:      30 * time.Second,
 		LogFormat:               "json",
 		LogLevel:                "info",
 	}
@@ -136,6 +139,9 @@ func TestLoadOverrides(t *testing.T) {
 		"TEMPORAL_TASK_QUEUE":        "q",
 		"PORT":                       " 9000 ",
 		"CODER_POLL_INTERVAL":        "250ms",
+		"CODER_BACKEND":              "Chats",
+		"CODER_CHAT_IDENTITY":        "service",
+		"CODER_WATCH_INTERVAL":       "1m",
 		"LOG_FORMAT":                 "TEXT",
 		"LOG_LEVEL":                  "Debug",
 	} {
@@ -147,9 +153,9 @@ func TestLoadOverrides(t *testing.T) {
 	}
 	got := []any{c.GitHubAPIURL, c.GitHubGraphQLURL, c.AppBotLogin, c.CoderOrganization, c.CoderTemplateName,
 		c.CoderTemplatePreset, c.CodeFactoryTemplateName, c.CoderTaskNamePrefix, c.TemporalAddress,
-		c.TemporalNamespace, c.TemporalTaskQueue, c.Port, c.CoderPollInterval, c.LogFormat, c.LogLevel}
+		c.TemporalNamespace, c.TemporalTaskQueue, c.Port, c.CoderPollInterval, c.CoderBackend, c.CoderChatIdentity, c.CoderWatchInterval, c.LogFormat, c.LogLevel}
 	want := []any{"https://ghe.example.com/api/v3/", "https://ghe.example.com/api/graphql", "my-app[bot]", "acme", "tpl",
-		"big", "cf", "x1-", "temporal:7233", "ns", "q", 9000, 250 * time.Millisecond, "text", "debug"}
+		"big", "cf", "x1-", "temporal:7233", "ns", "q", 9000, 250 * time.Millisecond, "chats", "service", time.Minute, "text", "debug"}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got  %v\nwant %v", got, want)
 	}

@@ -32,7 +32,7 @@ func parseFormat(format string) (string, error) {
 	switch f := strings.ToLower(strings.TrimSpace(format)); f {
 	case "", "json":
 		return "json", nil
-	case "text":
+	case "text", "pretty": // "pretty" is coder-action's name for it
 		return "text", nil
 	default:
 		return "", fmt.Errorf("unknown log format %q", format)
@@ -88,6 +88,9 @@ func (c *Config) LogValue() slog.Value {
 		slog.String("temporal_task_queue", c.TemporalTaskQueue),
 		slog.Int("port", c.Port),
 		slog.Duration("coder_poll_interval", c.CoderPollInterval),
+		slog.String("coder_backend", c.CoderBackend),
+		slog.String("coder_chat_identity", c.CoderChatIdentity),
+		slog.Duration("coder_watch_interval", c.CoderWatchInterval),
 		slog.String("log_format", c.LogFormat),
 		slog.String("log_level", c.LogLevel),
 		slog.Bool("simulated", c.Simulated()),

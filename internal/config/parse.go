@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"io/fs"
 	"net"
 	"net/url"
@@ -140,6 +141,20 @@ func (l *loader) duration(name string, def time.Duration) time.Duration {
 	d, err := time.ParseDuration(v)
 	if err != nil || d <= 0 {
 		l.problem(name, `must be a positive duration such as "5s"`)
+		return def
+	}
+	return d
+}
+
+// boundedDuration is duration limited to [lo, hi].
+func (l *loader) boundedDuration(name string, def, lo, hi time.Duration) time.Duration {
+	if l.get(name) == "" {
+		return def
+	}
+	before := len(l.problems)
+	d := l.duration(name, def)
+	if len(l.problems) == before && (d < lo || d > hi) {
+		l.problem(name, fmt.Sprintf("must be between %s and %s", lo, hi))
 		return def
 	}
 	return d

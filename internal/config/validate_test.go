@@ -43,6 +43,11 @@ func TestValidationProblems(t *testing.T) {
 		{"port range", "PORT", "65536", "PORT: must be a port number between 1 and 65535"},
 		{"poll zero", "CODER_POLL_INTERVAL", "0s", `CODER_POLL_INTERVAL: must be a positive duration such as "5s"`},
 		{"poll unitless", "CODER_POLL_INTERVAL", "5", `CODER_POLL_INTERVAL: must be a positive duration such as "5s"`},
+		{"poll too fast", "CODER_POLL_INTERVAL", "50ms", "CODER_POLL_INTERVAL: must be between 100ms and 30s"},
+		{"poll too slow", "CODER_POLL_INTERVAL", "31s", "CODER_POLL_INTERVAL: must be between 100ms and 30s"},
+		{"backend", "CODER_BACKEND", "agents", `CODER_BACKEND: must be "auto", "tasks" or "chats"`},
+		{"chat identity", "CODER_CHAT_IDENTITY", "root", `CODER_CHAT_IDENTITY: must be "assigner" or "service"`},
+		{"watch interval", "CODER_WATCH_INTERVAL", "1h", "CODER_WATCH_INTERVAL: must be between 100ms and 10m0s"},
 		{"log format", "LOG_FORMAT", "xml", `LOG_FORMAT: must be "json" or "text"`},
 		{"log level", "LOG_LEVEL", "trace", "LOG_LEVEL: must be debug, info, warn or error"},
 	} {
@@ -267,6 +272,21 @@ func TestNewLogger(t *testing.T) {
 	l.Debug("dbg")
 	if !strings.Contains(buf.String(), "level=DEBUG msg=dbg") {
 		t.Fatalf("text/debug output: %s", buf.String())
+	}
+	// coder-action's LOG_FORMAT=pretty is the text format.
+	buf.Reset()
+	l, err = NewLogger("pretty", "info", &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Info("nice")
+	if !strings.Contains(buf.String(), "level=INFO msg=nice") {
+		t.Fatalf("pretty output: %s", buf.String())
+	}
+	m := full(newTestKeys(t))
+	m["LOG_FORMAT"] = "pretty"
+	if _, err := Load(env(m), files(nil), NeedAll); err != nil {
+		t.Fatalf("LOG_FORMAT=pretty refused: %v", err)
 	}
 	if _, err := NewLogger("xml", "info", &buf); err == nil {
 		t.Fatal("bad format accepted")

@@ -169,8 +169,9 @@ func (s *Server) SetTask(id string, status string, state *string) error {
 	return nil
 }
 
-// Hold freezes a task's lifecycle: while held, a working task stays working
-// (and an initializing one stays initializing) however often it is polled.
+// Hold freezes a task's or chat's lifecycle: while held, a working task
+// stays working (and an initializing one initializing), and a running chat
+// stays running, however often it is polled.
 func (s *Server) Hold(id string) error { return s.setHeld(id, true) }
 
 // Release undoes Hold; the lifecycle continues on the next GET.
@@ -179,6 +180,10 @@ func (s *Server) Release(id string) error { return s.setHeld(id, false) }
 func (s *Server) setHeld(id string, held bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if ch, err := s.chatByID(id); err == nil {
+		ch.held = held
+		return nil
+	}
 	t, err := s.lookup(id)
 	if err != nil {
 		return err

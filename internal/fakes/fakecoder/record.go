@@ -24,21 +24,43 @@ func (s *Server) Requests() []Request {
 	return out
 }
 
-// Reset forgets the recorded requests, sent inputs and create records. Seeded
-// users, templates and tasks stay.
+// Reset forgets the recorded requests, sent inputs, ends and create
+// records. Seeded users, templates, tasks and chats stay.
 func (s *Server) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.requests = nil
-	s.sent = map[string][]string{}
+	s.sent = map[string][]Message{}
+	s.ends = map[string]int{}
 	s.created = nil
 }
 
-// Sent returns the inputs the task accepted (sends answered 204), in order.
-func (s *Server) Sent(taskID string) []string {
+// Sent returns the inputs a task or chat accepted, in order: task sends
+// answered 204, chat messages answered 200 (queued or not).
+func (s *Server) Sent(id string) []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return slices.Clone(s.sent[taskID])
+	out := make([]string, len(s.sent[id]))
+	for i, m := range s.sent[id] {
+		out[i] = m.Text
+	}
+	return out
+}
+
+// Messages returns the inputs a task or chat accepted, with whether a chat
+// queued each one.
+func (s *Server) Messages(id string) []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.sent[id])
+}
+
+// Ends returns how many times a task was deleted or a chat archived
+// (answered 2xx; a chat already archived does not count again).
+func (s *Server) Ends(id string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ends[id]
 }
 
 // Created returns the tasks created through the API, in order.

@@ -70,9 +70,10 @@ func (s *Server) handlePresets(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, http.StatusOK, ps)
 }
 
-// handleBuild serves POST /api/v2/workspaces/{id}/builds. "start" resumes
-// the workspace's task (initializing, then active/idle per StartupPolls);
-// "stop" pauses it.
+// handleBuild serves POST /api/v2/workspaces/{id}/builds. For a workspace
+// made through the API it runs the transition; for a task's workspace,
+// "start" resumes the task (initializing, then active/idle per
+// StartupPolls) and "stop" pauses it.
 func (s *Server) handleBuild(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		Transition string `json:"transition"`
@@ -84,6 +85,10 @@ func (s *Server) handleBuild(w http.ResponseWriter, r *http.Request) {
 	wsID := r.PathValue("id")
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if ws := s.workspaceByID(wsID); ws != nil {
+		s.buildWorkspace(w, ws, req.Transition)
+		return
+	}
 	t := s.taskByWorkspace(wsID)
 	if t == nil {
 		s.notFound(w)

@@ -1,8 +1,11 @@
 // Package fakecoder is an in-memory Coder deployment that speaks Coder's
-// REST wire format (users, templates, presets, tasks, workspace builds) on a
-// real loopback listener. Tests use it to drive the Coder client over HTTP,
-// and `code-factory dev` mounts it as a simulator, so nothing here depends
-// on the testing package.
+// REST wire format (users, organizations, tokens, templates, presets,
+// workspaces, tasks and Coder Agents chats) on a real loopback listener.
+// Tests use it to drive the Coder client over HTTP, and `code-factory dev`
+// mounts it as a simulator, so nothing here depends on the testing
+// package. Options.API picks the shape of the deployment: an ESR with Tasks
+// only, a current release with Chats only (/api/v2/tasks answers 404), or
+// one serving both.
 package fakecoder
 
 import (
@@ -15,6 +18,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 )
@@ -25,11 +29,43 @@ const tokenHeader = "Coder-Session-Token"
 // maxBody caps request bodies the fake reads.
 const maxBody = 1 << 20
 
+// API is which agent APIs a fake deployment serves.
+type API string
+
+// The API modes.
+const (
+	// APIBoth serves Tasks and Chats, like v2.37 (the zero value).
+	APIBoth API = ""
+	// APITasks serves Tasks only, like the v2.34 ESR.
+	APITasks API = "tasks"
+	// APIChats serves Chats only, like v2.38: /api/v2/tasks is gone.
+	APIChats API = "chats"
+)
+
 // Options configures a fake Coder.
 type Options struct {
-	// Token is the only session token accepted. Empty accepts any non-empty
-	// token; a request without the Coder-Session-Token header is always 401.
+	// Token is the admin (Owner) session token. Tokens minted through the
+	// API are accepted too, as their users. Empty accepts any non-empty
+	// token as the admin; a request without the Coder-Session-Token
+	// header is always 401.
 	Token string
+	// AdminUsername is the admin token's user; default "admin".
+	AdminUsername string
+	// API is which agent APIs are served (default both).
+	API API
+	// ChatsExperimental serves chats only under /api/experimental/chats,
+	// like releases before the Chats API was promoted to /api/v2.
+	ChatsExperimental bool
+	// NoChatCost makes /chats/{id}/cost a missing route, like releases
+	// before chat costs were reported.
+	NoChatCost bool
+	// DiffPolls is how many GETs of a chat pass before Coder reports the
+	// pull request the agent opened (diff_status); 0 means never unless
+	// scripted with SetChatPullRequest.
+	DiffPolls int
+	// PullRequestBase prefixes the pull request URLs of DiffPolls;
+	// default "https://github.com/".
+	PullRequestBase string
 	// OldServer serves tasks only under /api/experimental/tasks, like Coder
 	// releases from before the tasks API was promoted to /api/v2/tasks.
 	// Otherwise both prefixes are served.
@@ -58,15 +94,20 @@ type Server struct {
 	ln  net.Listener
 	url string
 
-	mu        sync.Mutex
-	orgs      map[string]string // organization name → id
-	users     []User
-	templates []templateRec
-	presets   map[string][]Preset // template version id → presets (nil → null)
-	tasks     []*taskRec          // in creation order
-	requests  []Request
-	sent      map[string][]string // task id → accepted inputs
-	created   []CreateRecord
+	mu         sync.Mutex
+	orgs       map[string]string // organization name → id
+	users      []User
+	templates  []templateRec
+	presets    map[string][]Preset // template version id → presets (nil → null)
+	tasks      []*taskRec          // in creation order
+	chats      []*chatRec          // in creation order
+	workspaces []*workspaceRec     // workspaces made through the API
+	minted     []*mintedRec        // tokens minted through the API
+	requests   []Request
+	sent       map[string][]Message // task or chat id → accepted inputs
+	ends       map[string]int       // task or chat id → deletes or archives
+	created    []CreateRecord
+	createHold chan struct{} // set by HoldCreates
 }
 
 type templateRec struct {
@@ -113,13 +154,21 @@ func NewHandler(opts Options) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	if opts.AdminUsername == "" {
+		opts.AdminUsername = "admin"
+	}
+	if opts.PullRequestBase == "" {
+		opts.PullRequestBase = "https://github.com/"
+	}
 	s := &Server{
 		opts:    opts,
 		log:     log,
 		orgs:    map[string]string{},
 		presets: map[string][]Preset{},
-		sent:    map[string][]string{},
+		sent:    map[string][]Message{},
+		ends:    map[string]int{},
 	}
+	s.users = append(s.users, User{ID: newUUID(), Username: opts.AdminUsername, Email: opts.AdminUsername + "@example.com"})
 	s.handler = s.routes()
 	return s
 }
@@ -148,19 +197,44 @@ func (s *Server) routes() http.Handler {
 		s.writeError(w, http.StatusNotFound, errorResponse{Message: "Route not found."})
 	})
 	mux.HandleFunc("GET /api/v2/users", s.handleUsers)
+	mux.HandleFunc("GET /api/v2/users/me", s.handleMe)
+	mux.HandleFunc("POST /api/v2/users/{user}/keys/tokens", s.handleMintToken)
+	mux.HandleFunc("PUT /api/v2/users/{user}/keys/{id}/expire", s.handleExpireToken)
+	mux.HandleFunc("GET /api/v2/organizations/{org}", s.handleOrganization)
 	mux.HandleFunc("GET /api/v2/organizations/{org}/templates/{name}", s.handleTemplate)
 	mux.HandleFunc("GET /api/v2/templateversions/{id}/presets", s.handlePresets)
+	mux.HandleFunc("POST /api/v2/users/{user}/workspaces", s.handleCreateWorkspace)
+	mux.HandleFunc("POST /api/v2/organizations/{org}/members/{user}/workspaces", s.handleCreateWorkspace)
+	mux.HandleFunc("GET /api/v2/users/{user}/workspace/{name}", s.handleWorkspaceByName)
+	mux.HandleFunc("GET /api/v2/workspaces/{id}", s.handleGetWorkspace)
 	mux.HandleFunc("POST /api/v2/workspaces/{id}/builds", s.handleBuild)
-	prefixes := []string{"/api/experimental"}
-	if !s.opts.OldServer {
-		prefixes = append(prefixes, "/api/v2")
+	if s.opts.API != APIChats {
+		prefixes := []string{"/api/experimental"}
+		if !s.opts.OldServer {
+			prefixes = append(prefixes, "/api/v2")
+		}
+		for _, p := range prefixes {
+			mux.HandleFunc("GET "+p+"/tasks", s.handleListTasks)
+			mux.HandleFunc("POST "+p+"/tasks/{owner}", s.holdable(s.handleCreateTask))
+			mux.HandleFunc("GET "+p+"/tasks/{owner}/{task}", s.handleGetTask)
+			mux.HandleFunc("DELETE "+p+"/tasks/{owner}/{task}", s.handleDeleteTask)
+			mux.HandleFunc("POST "+p+"/tasks/{owner}/{task}/send", s.handleSend)
+		}
 	}
-	for _, p := range prefixes {
-		mux.HandleFunc("GET "+p+"/tasks", s.handleListTasks)
-		mux.HandleFunc("POST "+p+"/tasks/{owner}", s.handleCreateTask)
-		mux.HandleFunc("GET "+p+"/tasks/{owner}/{task}", s.handleGetTask)
-		mux.HandleFunc("DELETE "+p+"/tasks/{owner}/{task}", s.handleDeleteTask)
-		mux.HandleFunc("POST "+p+"/tasks/{owner}/{task}/send", s.handleSend)
+	if s.opts.API != APITasks {
+		p := "/api/v2/chats"
+		if s.opts.ChatsExperimental {
+			p = "/api/experimental/chats"
+		}
+		mux.HandleFunc("GET "+p, s.handleListChats)
+		mux.HandleFunc("POST "+p, s.holdable(s.handleCreateChat))
+		mux.HandleFunc("GET "+p+"/{chat}", s.handleGetChat)
+		mux.HandleFunc("PATCH "+p+"/{chat}", s.handleUpdateChat)
+		mux.HandleFunc("POST "+p+"/{chat}/messages", s.handleChatMessage)
+		mux.HandleFunc("POST "+p+"/{chat}/interrupt", s.handleInterrupt)
+		if !s.opts.NoChatCost {
+			mux.HandleFunc("GET "+p+"/{chat}/cost", s.handleChatCost)
+		}
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
@@ -171,24 +245,61 @@ func (s *Server) routes() http.Handler {
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		s.record(Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Body: body})
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		if !s.authorized(r) {
+		if u, ok := s.caller(r); !ok {
 			s.writeError(sw, http.StatusUnauthorized, errorResponse{
 				Message: "You must be logged in to do this.",
 				Detail:  "The session token is missing or invalid.",
 			})
 		} else {
-			mux.ServeHTTP(sw, r)
+			mux.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), callerKey{}, u)))
 		}
 		s.log.Debug("fakecoder", "method", r.Method, "path", r.URL.Path, "status", sw.status)
 	})
 }
 
-func (s *Server) authorized(r *http.Request) bool {
+// callerKey holds the request's authenticated user in its context.
+type callerKey struct{}
+
+// caller is the user a request's token authenticates: the admin for the
+// admin token, the minting user for a live minted token.
+func (s *Server) caller(r *http.Request) (User, bool) {
 	got := r.Header.Get(tokenHeader)
 	if got == "" {
-		return false
+		return User{}, false
 	}
-	return s.opts.Token == "" || got == s.opts.Token
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.opts.Token == "" || got == s.opts.Token {
+		return s.users[0], true
+	}
+	for _, m := range s.minted {
+		if m.Key == got && !m.Expired && time.Now().Before(m.ExpiresAt) {
+			if u := s.userByName(m.User); u != nil {
+				return *u, true
+			}
+		}
+	}
+	return User{}, false
+}
+
+// callerOf is the authenticated user of a request the mux serves.
+func callerOf(r *http.Request) User {
+	u, _ := r.Context().Value(callerKey{}).(User)
+	return u
+}
+
+// isAdmin reports whether u is the admin token's user.
+func (s *Server) isAdmin(u User) bool { return u.ID == s.users[0].ID }
+
+// userByName finds a user by username (case-insensitive) or id; "me" is
+// not resolved here. Call with s.mu held.
+func (s *Server) userByName(name string) *User {
+	for i := range s.users {
+		if strings.EqualFold(s.users[i].Username, name) || s.users[i].ID == name {
+			return &s.users[i]
+		}
+	}
+	return nil
 }
 
 type statusWriter struct {

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -54,12 +53,10 @@ func (s *Server) handleCreateTask(w http.ResponseWriter, r *http.Request) {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var user *User
-	for i := range s.users {
-		if strings.EqualFold(s.users[i].Username, owner) || s.users[i].ID == owner {
-			user = &s.users[i]
-			break
-		}
+	user := s.userByName(owner)
+	if owner == "me" {
+		u := callerOf(r)
+		user = &u
 	}
 	if user == nil {
 		s.notFound(w)
@@ -120,7 +117,7 @@ func (s *Server) handleCreateTask(w http.ResponseWriter, r *http.Request) {
 	s.setStatus(t, StatusInitializing)
 	s.startCountdown(t)
 	s.tasks = append(s.tasks, t)
-	s.created = append(s.created, CreateRecord{Owner: owner, TaskID: t.ID, Body: body, Raw: raw})
+	s.created = append(s.created, CreateRecord{Kind: KindTask, ID: t.ID, Owner: user.Username, Name: name, Input: body.Input, Body: body, Raw: raw})
 	s.writeJSON(w, http.StatusCreated, t.snapshot())
 }
 
@@ -149,6 +146,7 @@ func (s *Server) handleDeleteTask(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.tasks = slices.DeleteFunc(s.tasks, func(x *taskRec) bool { return x == t })
+	s.ends[t.ID]++
 	w.WriteHeader(http.StatusAccepted)
 }
 
@@ -187,7 +185,7 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
-	s.sent[t.ID] = append(s.sent[t.ID], body.Input)
+	s.sent[t.ID] = append(s.sent[t.ID], Message{Text: body.Input, At: time.Now()})
 	s.setState(t, StateWorking)
 	t.workLeft = polls(s.opts.WorkPolls)
 	if t.workLeft == 0 {

@@ -63,16 +63,42 @@ type CreateTaskBody struct {
 	DisplayName             string `json:"display_name,omitempty"`
 }
 
-// CreateRecord is one task the fake created.
+// Kinds of CreateRecord.
+const (
+	KindTask = "task"
+	KindChat = "chat"
+)
+
+// CreateRecord is one task or chat the fake created.
 type CreateRecord struct {
-	// Owner is the {owner} path segment of the request.
+	// Kind is KindTask or KindChat.
+	Kind string
+	// ID is the task's or chat's id.
+	ID string
+	// Owner is the username the run belongs to (a task's {owner} path
+	// segment; a chat's token user).
 	Owner string
-	// TaskID is the id of the created task.
-	TaskID string
-	// Body is the decoded request body.
+	// Name is the task name ("" for a chat).
+	Name string
+	// Input is the task's input, or the text of the chat's first message.
+	Input string
+	// Labels are a chat's labels.
+	Labels map[string]string
+	// WorkspaceID is the workspace a chat was pinned to ("" if none).
+	WorkspaceID string
+	// Body is a task's decoded request body.
 	Body CreateTaskBody
 	// Raw is the request body exactly as received.
 	Raw []byte
+}
+
+// Message is one input a task or chat accepted.
+type Message struct {
+	Text string
+	// Queued: a chat was working and queued the message behind its run.
+	Queued bool
+	// At is when the fake received it.
+	At time.Time
 }
 
 // Request is one HTTP request the fake received.

@@ -4,6 +4,7 @@
 package fakeworld
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -39,12 +40,16 @@ type World struct {
 	Coder  *fakecoder.Server
 	// KeyPEM is the App's private key (PKCS#1 PEM).
 	KeyPEM []byte
+
+	opts Options
 }
 
 // Options configure the fakes.
 type Options struct {
 	// Coder options (Token is always CoderToken).
 	Coder fakecoder.Options
+	// ChatIdentity is whose account chats run as (default the assigner).
+	ChatIdentity coder.Identity
 	// Logger for both fakes; nil discards.
 	Logger *slog.Logger
 }
@@ -66,6 +71,7 @@ func New(opts Options) (*World, error) {
 	cs.SeedDefault()
 	gh := fakegithub.New(fakegithub.Options{AppID: AppID, PublicKey: &key.PublicKey, Logger: opts.Logger})
 	return &World{
+		opts:   opts,
 		GitHub: gh,
 		Coder:  cs,
 		KeyPEM: pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}),
@@ -89,16 +95,35 @@ func (w *World) GitHubFactory() (*ghapi.Factory, error) {
 	return ghapi.NewFactory(ghapi.FactoryConfig{AppID: AppID, PrivateKey: w.KeyPEM, APIURL: w.GitHub.URL(), GraphQLURL: w.GitHub.GraphQLURL()})
 }
 
-// Activities returns real activities whose clients talk to the fakes.
+// Activities returns real activities whose clients talk to the fakes. The
+// Coder backend is chosen as in production (CODER_BACKEND=auto): chats
+// where the fake serves them, else tasks.
 func (w *World) Activities(timing activities.Timing, logger *slog.Logger) (*activities.Activities, error) {
 	gh, err := w.GitHubFactory()
 	if err != nil {
 		return nil, err
 	}
-	backend := coder.NewTasksBackend(coder.NewClient(w.Coder.URL(), CoderToken, nil), coder.TasksConfig{
-		Organization: Organization, TemplateName: Template, PublicURL: w.Coder.URL(),
-	})
-	acts := activities.New(backend, gh, timing, logger)
+	backends, err := w.Backends(logger)
+	if err != nil {
+		return nil, err
+	}
+	acts := activities.New(backends, gh, timing, logger)
 	acts.ConfigTemplateName = ConfigTemplate
 	return acts, nil
+}
+
+// Backends returns both Coder backends over the fake, the chosen one first
+// (see Activities).
+func (w *World) Backends(logger *slog.Logger) (*coder.Backends, error) {
+	cc := coder.NewClient(w.Coder.URL(), CoderToken, nil)
+	tasks := coder.NewTasksBackend(cc, coder.TasksConfig{Organization: Organization, TemplateName: Template, PublicURL: w.Coder.URL()})
+	chats := coder.NewChatsBackend(cc, coder.ChatsConfig{Organization: Organization, PublicURL: w.Coder.URL(), Identity: w.opts.ChatIdentity, Logger: logger})
+	choice, err := coder.Choose(context.Background(), cc, coder.BackendAuto)
+	if err != nil {
+		return nil, err
+	}
+	if choice.Kind == coder.KindChat {
+		return coder.NewBackends(chats, tasks), nil
+	}
+	return coder.NewBackends(tasks, chats), nil
 }

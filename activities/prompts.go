@@ -1,0 +1,17 @@
+package activities
+
+import "fmt"
+
+// IssuePrompt is the first message of an issue's chat. Coder Agents runs
+// the agent in the control plane with no template prompt of ours, so the
+// message says what to do: the same header lines the code-factory
+// template's prompt has, then the work and the conventions the rest of
+// code-factory relies on (a pull request that closes the issue, so its
+// comments and CI failures reach the chat).
+func IssuePrompt(repo Repo, issueURL string, number int, requester string) string {
+	return fmt.Sprintf("ISSUE_URL: %s\nREPO_OWNER: %s\nREPO_NAME: %s\nISSUE_NUMBER: %d\nREQUESTER: %s\n\n"+
+		"Resolve this GitHub issue. Read the issue and its comments, make the change on a new branch of %s, "+
+		"run the project's tests, and open a pull request whose description says \"Fixes #%d\". "+
+		"Comments on the issue and on the pull request, and failed CI runs, will follow as messages in this chat.",
+		issueURL, repo.Owner, repo.Name, number, requester, repo.FullName(), number)
+}

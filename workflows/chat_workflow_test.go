@@ -1,0 +1,128 @@
+package workflows
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/code-factory/code-factory/activities/coder"
+	"github.com/code-factory/code-factory/internal/fakes/fakecoder"
+	"github.com/code-factory/code-factory/internal/fakes/fakeworld"
+)
+
+func chatHarness(t *testing.T) *wfHarness {
+	return newWFHarness(t, fakecoder.Options{API: fakecoder.APIChats})
+}
+
+func TestChatErrorIsExplainedOnTheIssueAndClears(t *testing.T) {
+	h := chatHarness(t)
+	h.at(0, assigned("d-assign"))
+	h.env.RegisterDelayedCallback(func() {
+		if err := h.world.Coder.SetFailed(h.onlyTask().ID, "The model provider rejected the request: no API key is configured."); err != nil {
+			t.Error(err)
+		}
+	}, 10*time.Second)
+	var during, after string
+	h.env.RegisterDelayedCallback(func() { during = h.status() }, 50*time.Second)
+	// A person replies; the message starts the agent again.
+	h.at(time.Minute, comment("d-c1", 501, "bob", "Try again please."))
+	h.env.RegisterDelayedCallback(func() { after = h.status() }, 3*time.Minute)
+	h.at(4*time.Minute, closed("d-close"))
+	h.mustRun()
+	if !strings.Contains(during, "The agent stopped with an error: The model provider rejected the request: no API key is configured.") ||
+		!strings.Contains(during, "Reply on this issue") || !strings.HasPrefix(during, "Task is running: ") {
+		t.Fatalf("status while in error = %q, want the error and what to do", during)
+	}
+	if strings.Contains(after, "stopped with an error") {
+		t.Fatalf("status after the retry = %q, want the error gone", after)
+	}
+	if sent := h.world.Coder.Sent(h.onlyTask().ID); len(sent) != 1 {
+		t.Fatalf("sent = %q, want the reply delivered to the errored chat", sent)
+	}
+}
+
+func TestChatPullRequestAppearsOnTheStatus(t *testing.T) {
+	h := chatHarness(t)
+	h.at(0, assigned("d-assign"))
+	h.env.RegisterDelayedCallback(func() {
+		if err := h.world.Coder.SetChatPullRequest(h.onlyTask().ID, 77); err != nil {
+			t.Error(err)
+		}
+	}, 10*time.Second)
+	var status string
+	h.env.RegisterDelayedCallback(func() { status = h.status() }, 50*time.Second)
+	h.at(time.Minute, closed("d-close"))
+	h.mustRun()
+	want := "Task is running: " + h.runURL(h.onlyTask()) + "\n\nPull request: https://github.com/acme/widgets/pull/77"
+	if status != want {
+		t.Fatalf("status = %q\nwant %q", status, want)
+	}
+	if final := h.status(); !strings.Contains(final, "Pull request: https://github.com/acme/widgets/pull/77") {
+		t.Fatalf("final status = %q, want the pull request kept", final)
+	}
+}
+
+func TestChatFinalStatusGivesCostAndRunTime(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		noCost bool
+		want   string
+	}{
+		{"with costs", false, "Task completed.\n\nCost: $0.01 (3 model requests). Ran for 2m 0s."},
+		{"server without costs", true, "Task completed.\n\nRan for 2m 0s."},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := newWFHarness(t, fakecoder.Options{API: fakecoder.APIChats, NoChatCost: c.noCost})
+			h.at(0, assigned("d-assign"))
+			h.at(2*time.Minute, closed("d-close"))
+			h.mustRun()
+			if got := h.status(); got != c.want {
+				t.Fatalf("status = %q\nwant %q", got, c.want)
+			}
+		})
+	}
+}
+
+func TestChatArchivedInCoderEndsTheIssueWorkflow(t *testing.T) {
+	h := chatHarness(t)
+	h.at(0, assigned("d-assign"))
+	h.env.RegisterDelayedCallback(func() {
+		if err := h.world.Coder.ArchiveChat(h.onlyTask().ID); err != nil {
+			t.Error(err)
+		}
+	}, 10*time.Second)
+	h.mustRun()
+	if got := h.status(); !strings.HasPrefix(got, "Task ended: the chat was archived or deleted in Coder") || !strings.Contains(got, "Re-assign @"+tAgent) {
+		t.Fatalf("status = %q, want it to say the chat is gone and how to start again", got)
+	}
+}
+
+func TestServiceIdentityChatSaysWhoAsked(t *testing.T) {
+	h := newWFHarnessWith(t, fakeworld.Options{Coder: fakecoder.Options{API: fakecoder.APIChats}, ChatIdentity: coder.IdentityService})
+	h.at(0, assigned("d-assign"))
+	var status string
+	h.env.RegisterDelayedCallback(func() { status = h.status() }, 10*time.Second)
+	h.at(time.Minute, closed("d-close"))
+	h.mustRun()
+	run := h.onlyTask()
+	if run.Owner != "admin" || len(h.world.Coder.Minted()) != 0 {
+		t.Fatalf("chat owned by %q with %d tokens minted; want the service user and none", run.Owner, len(h.world.Coder.Minted()))
+	}
+	if status != "Task is running: "+h.runURL(run)+"\n\nRequested by @"+tAssigner+"." {
+		t.Fatalf("status = %q, want who asked", status)
+	}
+}
+
+func TestWatchDelayBacksOff(t *testing.T) {
+	w := &issueWorkflow{in: IssueWorkflowInput{Settings: Settings{WatchEvery: 30 * time.Second}}}
+	var got []time.Duration
+	for w.watchStep = 0; w.watchStep < 7; w.watchStep++ {
+		got = append(got, w.watchDelay())
+	}
+	want := []time.Duration{30 * time.Second, time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute, 10 * time.Minute, 10 * time.Minute}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("delays = %v, want %v", got, want)
+		}
+	}
+}
