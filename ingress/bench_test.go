@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
-
-	"github.com/code-factory/code-factory/internal/fixtures"
 )
 
 // nopDispatcher accepts every decision.
@@ -21,7 +19,7 @@ func (nopDispatcher) SignalWithStartConfig(context.Context, StartConfig) error {
 // BenchmarkWebhookComment posts a signed issue comment through the echo
 // handler: verify, parse, classify, dispatch (no-op), respond, log.
 func BenchmarkWebhookComment(b *testing.B) {
-	body := fixtures.Read(b, commentFixture)
+	body := own(b, commentFixture)
 	sig := sign(testSecret, body)
 	srv, _ := newTestServer(b, nopDispatcher{}, nil)
 	h := srv.Echo()

@@ -9,8 +9,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/code-factory/code-factory/internal/fixtures"
 )
 
 func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -76,7 +74,7 @@ func TestBotLoginRetriesInBackgroundWhileRoutingWorks(t *testing.T) {
 	// Routing does not wait for the login.
 	rec := newRecorder()
 	srv, _ := newTestServer(t, rec, func(c *Config) { c.Bot = b })
-	res := post(srv, signed("issue_comment", fixtures.Read(t, commentFixture)))
+	res := post(srv, signed("issue_comment", own(t, commentFixture)))
 	if res.Code != http.StatusAccepted {
 		t.Fatalf("status = %d while the bot login is unknown", res.Code)
 	}

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/code-factory/code-factory/internal/fixtures"
 	"github.com/code-factory/code-factory/workflows"
 )
 
@@ -21,7 +20,7 @@ func TestClassifyAssignedToAgentStartsIssue(t *testing.T) {
 			ID int64 `json:"id"`
 		} `json:"installation"`
 	}
-	if err := json.Unmarshal(fixtures.Read(t, rel), &raw); err != nil {
+	if err := json.Unmarshal(own(t, rel), &raw); err != nil {
 		t.Fatal(err)
 	}
 	s := testSettings()

@@ -97,6 +97,7 @@ var fixtureCases = []fixtureCase{
 // TestClassifyEveryFixture classifies every webhook fixture and fails when
 // a fixture file has no expectation in the table.
 func TestClassifyEveryFixture(t *testing.T) {
+	fixtures.Require(t)
 	dir, err := fixtures.Dir()
 	if err != nil {
 		t.Fatal(err)
@@ -131,7 +132,7 @@ func TestClassifyEveryFixture(t *testing.T) {
 		t.Run(tc.file+"/agent="+tc.agent+"/bot="+tc.bot, func(t *testing.T) {
 			s := workflows.Settings{TaskNamePrefix: "gh", AgentLogin: tc.agent, BotLogin: tc.bot}
 			event := path.Dir(tc.file)
-			d := classifyFixture(t, event, "webhooks/"+tc.file, s)
+			d := classifyBytes(t, event, fixtures.Read(t, "webhooks/"+tc.file), s)
 			checkDecision(t, d, tc)
 		})
 	}

@@ -15,7 +15,6 @@ import (
 
 	"github.com/google/go-github/v66/github"
 
-	"github.com/code-factory/code-factory/internal/fixtures"
 	"github.com/code-factory/code-factory/workflows"
 )
 
@@ -164,7 +163,7 @@ func decodeResponse(t *testing.T, rec *httptest.ResponseRecorder) response {
 func editJSON(t testing.TB, rel string, edit func(m map[string]any)) []byte {
 	t.Helper()
 	var m map[string]any
-	if err := json.Unmarshal(fixtures.Read(t, rel), &m); err != nil {
+	if err := json.Unmarshal(own(t, rel), &m); err != nil {
 		t.Fatalf("fixture %s: %v", rel, err)
 	}
 	edit(m)
@@ -195,8 +194,8 @@ func classifyBytes(t testing.TB, event string, body []byte, s workflows.Settings
 	return Classify(event, "delivery-1", payload, ClassifyOptions{Settings: s})
 }
 
-// classifyFixture classifies a fixture under webhooks/<event>/.
+// classifyFixture classifies the project's own payload named rel.
 func classifyFixture(t testing.TB, event, rel string, s workflows.Settings) Decision {
 	t.Helper()
-	return classifyBytes(t, event, fixtures.Read(t, rel), s)
+	return classifyBytes(t, event, own(t, rel), s)
 }

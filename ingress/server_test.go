@@ -9,8 +9,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-
-	"github.com/code-factory/code-factory/internal/fixtures"
 )
 
 const (
@@ -19,7 +17,7 @@ const (
 )
 
 func TestWebhookStageOrder(t *testing.T) {
-	valid := fixtures.Read(t, assignedFixture)
+	valid := own(t, assignedFixture)
 	malformed := []byte(`{"action": "assigned", `)
 	cases := []struct {
 		name    string
@@ -61,7 +59,7 @@ func TestWebhookStageOrder(t *testing.T) {
 }
 
 func TestWebhookEmptySecretRejectsEverything(t *testing.T) {
-	body := fixtures.Read(t, assignedFixture)
+	body := own(t, assignedFixture)
 	rec := newRecorder()
 	srv, _ := newTestServer(t, rec, func(c *Config) { c.Secret = nil })
 	res := post(srv, delivery{event: "issues", body: body, signature: sign(nil, body)})
@@ -73,7 +71,7 @@ func TestWebhookEmptySecretRejectsEverything(t *testing.T) {
 func TestWebhookAssignedStartsIssue(t *testing.T) {
 	rec := newRecorder()
 	srv, _ := newTestServer(t, rec, func(c *Config) { c.Bot = staticBot("code-factory[bot]") })
-	d := signed("issues", fixtures.Read(t, assignedFixture))
+	d := signed("issues", own(t, assignedFixture))
 	d.id = "delivery-abc"
 	res := post(srv, d)
 	if res.Code != http.StatusAccepted {
@@ -112,7 +110,7 @@ func TestWebhookDispatchesEachDecisionKind(t *testing.T) {
 			if tc.rel == "" {
 				body = pushWith(t, []string{"added"}, nil)
 			} else {
-				body = fixtures.Read(t, tc.rel)
+				body = own(t, tc.rel)
 			}
 			rec := newRecorder()
 			srv, _ := newTestServer(t, rec, nil)
@@ -138,10 +136,10 @@ func TestWebhookSkips(t *testing.T) {
 		body        []byte
 		reason      string
 	}{
-		{"ping", "ping", fixtures.Read(t, "webhooks/ping/payload.json"), "pong"},
+		{"ping", "ping", own(t, "webhooks/ping/payload.json"), "pong"},
 		{"event go-github does not know", "some_future_event", []byte(`{"not":"parsed"`), "unhandled event some_future_event"},
-		{"empty review", "pull_request_review", fixtures.Read(t, "webhooks/pull_request_review/submitted.captured-empty-body.json"), "review body is empty"},
-		{"successful run", "workflow_run", fixtures.Read(t, "webhooks/workflow_run/completed.captured-success.json"), `workflow run conclusion is "success", not "failure"`},
+		{"empty review", "pull_request_review", own(t, "webhooks/pull_request_review/submitted.captured-empty-body.json"), "review body is empty"},
+		{"successful run", "workflow_run", own(t, "webhooks/workflow_run/completed.captured-success.json"), `workflow run conclusion is "success", not "failure"`},
 		{"comment by the agent", "issue_comment", editJSON(t, commentFixture, func(m map[string]any) {
 			obj(t, obj(t, m, "comment"), "user")["login"] = capturedAgent
 		}), "comment by the agent/bot"},
@@ -190,7 +188,7 @@ func TestWebhookDispatchErrors(t *testing.T) {
 			rec := newRecorder()
 			rec.errs[tc.method] = tc.err
 			srv, _ := newTestServer(t, rec, nil)
-			res := post(srv, signed(tc.event, fixtures.Read(t, tc.rel)))
+			res := post(srv, signed(tc.event, own(t, tc.rel)))
 			if res.Code != tc.status {
 				t.Fatalf("status = %d, want %d (%s)", res.Code, tc.status, res.Body)
 			}
@@ -236,7 +234,7 @@ func TestHealthAndReady(t *testing.T) {
 func TestWebhookLogsOneLinePerDelivery(t *testing.T) {
 	rec := newRecorder()
 	srv, logs := newTestServer(t, rec, nil)
-	body := fixtures.Read(t, commentFixture)
+	body := own(t, commentFixture)
 	d := signed("issue_comment", body)
 	d.id = "delivery-log-1"
 	if res := post(srv, d); res.Code != http.StatusAccepted {

@@ -386,3 +386,23 @@ func TestLabelValue(t *testing.T) {
 		}
 	}
 }
+
+func TestDiffStatusURLIsAPullRequestOnlyWithOne(t *testing.T) {
+	var branchOnly, withPR coder.ChatDiffStatus
+	if err := json.Unmarshal([]byte(`{"url":"https://github.com/acme/widgets/tree/agent/fix","changes_requested":false}`), &branchOnly); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(`{"url":"https://github.com/acme/widgets/pull/7","pull_request_state":"open","pr_number":7}`), &withPR); err != nil {
+		t.Fatal(err)
+	}
+	if got := branchOnly.PullRequestURL(); got != "" {
+		t.Fatalf("a branch page was taken for a pull request: %q", got)
+	}
+	if got := withPR.PullRequestURL(); got != "https://github.com/acme/widgets/pull/7" {
+		t.Fatalf("PullRequestURL = %q", got)
+	}
+	var none *coder.ChatDiffStatus
+	if none.PullRequestURL() != "" {
+		t.Fatal("no diff status has no pull request")
+	}
+}

@@ -8,10 +8,11 @@ import (
 )
 
 // API prefixes. Tasks and Chats each started under /api/experimental and
-// were promoted to /api/v2: Tasks in v2.28 (codersdk/aitasks.go moved from
-// ExperimentalClient to Client), Chats in v2.37 (codersdk/chats.go calls
-// "/api/v2/chats"; docs/ai-coder/agents/chats-api.md of earlier releases
-// documents "/api/experimental/chats" behind the agents experiment).
+// were promoted to /api/v2: current codersdk/aitasks.go and
+// codersdk/chats.go call "/api/v2/tasks" and "/api/v2/chats", while
+// earlier docs/ai-coder/agents/chats-api.md documents
+// "/api/experimental/chats" behind the agents experiment (Chats reached
+// /api/v2 in v2.37).
 const (
 	prefixV2           = "/api/v2"
 	prefixExperimental = "/api/experimental"

@@ -81,3 +81,15 @@ func TestUnknownCommandAndHelp(t *testing.T) {
 		}
 	}
 }
+
+func TestDevRefusesAnUnknownCoderAPI(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"dev", "--coder-api", "agents"}, &out, &errb); code != 2 || !strings.Contains(errb.String(), `--coder-api "agents" is not chats, tasks or both`) {
+		t.Fatalf("exit %d %q, want 2 with the accepted values", code, errb.String())
+	}
+	errb.Reset()
+	run(context.Background(), []string{"dev", "--help"}, &out, &errb)
+	if !strings.Contains(errb.String(), "-coder-api") || !strings.Contains(errb.String(), `(default "chats")`) {
+		t.Fatalf("dev --help = %q, want --coder-api defaulting to chats", errb.String())
+	}
+}

@@ -32,8 +32,14 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("dev", "Runs everything in one process: an embedded Temporal server (SQLite), its Web UI, the worker and the ingress.\nWithout CODER_URL and GitHub App credentials it also runs the in-repo GitHub and Coder fakes as simulators.", stderr)
 	db := fs.String("db", ".code-factory/dev/temporal.db", "SQLite file of the embedded Temporal server (\":memory:\" for a throwaway one)")
 	uiPort := fs.Int("ui-port", 0, "Temporal Web UI port (0: frontend port + 1000, -1: no UI)")
+	coderAPI := fs.String("coder-api", "chats", "simulated Coder's API: chats (Coder v2.38+), tasks (the v2.34 ESR) or both")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
+	}
+	api, err := simulatedAPI(*coderAPI)
+	if err != nil {
+		fmt.Fprintf(stderr, "code-factory dev: %v\n", err)
+		return 2
 	}
 	cfg, logger, ok := loadConfig(0, stderr)
 	if !ok {
@@ -56,7 +62,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}()
 	cfg.TemporalAddress = srv.FrontendAddress()
 	if simulated {
-		sim, err := startSimulators(cfg, logger)
+		sim, err := startSimulators(cfg, api, logger)
 		if err != nil {
 			return fail(logger, err)
 		}
@@ -78,8 +84,21 @@ func (s *simulators) Close() {
 	s.coder.Close()
 }
 
+// simulatedAPI parses --coder-api.
+func simulatedAPI(v string) (fakecoder.API, error) {
+	switch v {
+	case "chats":
+		return fakecoder.APIChats, nil
+	case "tasks":
+		return fakecoder.APITasks, nil
+	case "both":
+		return fakecoder.APIBoth, nil
+	}
+	return "", fmt.Errorf("--coder-api %q is not chats, tasks or both", v)
+}
+
 // startSimulators starts the fakes and points cfg at them.
-func startSimulators(cfg *config.Config, logger *slog.Logger) (*simulators, error) {
+func startSimulators(cfg *config.Config, api fakecoder.API, logger *slog.Logger) (*simulators, error) {
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		return nil, err
@@ -87,7 +106,9 @@ func startSimulators(cfg *config.Config, logger *slog.Logger) (*simulators, erro
 	// The fakes log each request at debug; a newcomer should see them.
 	loud := slog.New(raiseToInfo{logger.Handler()})
 	gh := fakegithub.New(fakegithub.Options{AppID: simAppID, PublicKey: &key.PublicKey, Logger: loud.With("component", "simulated-github")})
-	cs := fakecoder.New(fakecoder.Options{Token: simCoderToken, Logger: loud.With("component", "simulated-coder")})
+	// The simulated agent works for a few polls on each message and
+	// reports a pull request after a while, so the status comment moves.
+	cs := fakecoder.New(fakecoder.Options{Token: simCoderToken, API: api, WorkPolls: 3, DiffPolls: 4, Logger: loud.With("component", "simulated-coder")})
 	cs.SeedDefault()
 	cs.AddUser(simAssignerID, simAssigner)
 	if cfg.AgentGitHubUsername == "" {
@@ -106,8 +127,11 @@ func startSimulators(cfg *config.Config, logger *slog.Logger) (*simulators, erro
 	if os.Getenv("CODER_POLL_INTERVAL") == "" {
 		cfg.CoderPollInterval = 500 * time.Millisecond // the simulated task starts at once
 	}
+	if os.Getenv("CODER_WATCH_INTERVAL") == "" {
+		cfg.CoderWatchInterval = 2 * time.Second // show the simulated PR link soon
+	}
 	logger.Warn("SIMULATOR MODE: no CODER_URL or GitHub App credentials set; GitHub and Coder are in-process fakes",
-		"github_api", cfg.GitHubAPIURL, "coder_url", cfg.CoderURL)
+		"github_api", cfg.GitHubAPIURL, "coder_url", cfg.CoderURL, "coder_api", string(api))
 	return &simulators{gh: gh, coder: cs}, nil
 }
 
@@ -119,7 +143,7 @@ func printBanner(w io.Writer, cfg *config.Config, uiURL string, simulated bool) 
 		fmt.Fprintf(w, "  temporal UI: %s\n", uiURL)
 	}
 	if simulated {
-		fmt.Fprintf(w, "  mode:        SIMULATOR (GitHub %s and Coder %s are in-process fakes)\n", cfg.GitHubAPIURL, cfg.CoderURL)
+		fmt.Fprintf(w, "  mode:        SIMULATOR (GitHub %s and Coder %s are in-process fakes; --coder-api picks Coder's API)\n", cfg.GitHubAPIURL, cfg.CoderURL)
 	}
 	exe := "go run ./cmd/code-factory"
 	if _, err := os.Stat("cmd/code-factory"); err != nil {

@@ -167,6 +167,15 @@ type Comment struct {
 	Author User
 	// At is when it was made (default 2026-11-22T10:00:00Z).
 	At time.Time
+	// EditedAt is when it was last edited (default At).
+	EditedAt time.Time
+}
+
+func (c Comment) edited() *gh.Timestamp {
+	if c.EditedAt.IsZero() {
+		return c.at()
+	}
+	return &gh.Timestamp{Time: c.EditedAt}
 }
 
 func (c Comment) at() *gh.Timestamp {
@@ -188,9 +197,17 @@ func IssueComment(action string, r Repo, is Issue, c Comment) []byte {
 		Comment: &gh.IssueComment{
 			ID: gh.Int64(c.ID), Body: gh.String(c.Body), User: c.Author.user(),
 			HTMLURL:   gh.String(fmt.Sprintf("%s/%s/%d#issuecomment-%d", r.HTMLURL(), kind, is.Number, c.ID)),
-			CreatedAt: c.at(), UpdatedAt: c.at(),
+			CreatedAt: c.at(), UpdatedAt: c.edited(),
 		},
 		Repo: r.repository(), Sender: c.Author.user(), Installation: r.installation(),
+	})
+}
+
+// Ping is the "ping" delivery GitHub sends when a hook is created.
+func Ping(hookID int64) []byte {
+	return marshal(&gh.PingEvent{
+		Zen: gh.String("Keep it logically awesome."), HookID: gh.Int64(hookID),
+		Hook: &gh.Hook{ID: gh.Int64(hookID), Type: gh.String("App"), Events: []string{"issues", "issue_comment"}, Active: gh.Bool(true)},
 	})
 }
 
