@@ -128,15 +128,7 @@ func TestInputNotDeliveredInTimeIsReportedOnTheIssue(t *testing.T) {
 	h := newWFHarness(t, fakecoder.Options{API: fakecoder.APITasks})
 	h.acts.Timing.ReadyTimeout = 200 * time.Millisecond
 	h.at(0, assigned("d-assign"))
-	h.env.RegisterDelayedCallback(func() {
-		id := h.onlyTask().ID
-		if err := h.world.Coder.SetWorking(id); err != nil {
-			t.Error(err)
-		}
-		if err := h.world.Coder.Hold(id); err != nil { // the agent never finishes
-			t.Error(err)
-		}
-	}, 30*time.Second)
+	h.busyForever(30 * time.Second)
 	h.at(time.Minute, comment("d-c1", 501, "bob", "hello?"))
 	var status string
 	h.env.RegisterDelayedCallback(func() { status = h.status() }, 90*time.Second)
@@ -153,15 +145,7 @@ func TestInputNotDeliveredInTimeIsReportedOnTheIssue(t *testing.T) {
 func TestBusyChatGetsInputAtOnce(t *testing.T) {
 	h := newWFHarness(t, fakecoder.Options{API: fakecoder.APIChats})
 	h.at(0, assigned("d-assign"))
-	h.env.RegisterDelayedCallback(func() {
-		id := h.onlyTask().ID
-		if err := h.world.Coder.SetWorking(id); err != nil {
-			t.Error(err)
-		}
-		if err := h.world.Coder.Hold(id); err != nil { // the agent never finishes
-			t.Error(err)
-		}
-	}, 10*time.Second)
+	h.busyForever(10 * time.Second)
 	for i, body := range []string{"first", "second", "third"} {
 		h.at(time.Minute+time.Duration(i)*time.Second, comment(fmt.Sprintf("d-c%d", i), int64(501+i), "bob", body))
 	}

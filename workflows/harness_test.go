@@ -230,6 +230,19 @@ func (h *wfHarness) agentWorksThenIdles() {
 	})
 }
 
+// busyForever makes the agent work from workflow time d and never finish.
+func (h *wfHarness) busyForever(d time.Duration) {
+	h.env.RegisterDelayedCallback(func() {
+		id := h.onlyTask().ID
+		if err := h.world.Coder.SetWorking(id); err != nil {
+			h.t.Error(err)
+		}
+		if err := h.world.Coder.Hold(id); err != nil {
+			h.t.Error(err)
+		}
+	}, d)
+}
+
 // busyUntilReleased makes the agent work from workflow time d for the next
 // 30 polls of it, so inputs queue up meanwhile.
 func (h *wfHarness) busyUntilReleased(d time.Duration) {

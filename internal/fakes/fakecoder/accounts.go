@@ -2,7 +2,6 @@ package fakecoder
 
 import (
 	"crypto/rand"
-	"encoding/json"
 	"net/http"
 	"strings"
 	"time"
@@ -57,17 +56,13 @@ func (s *Server) handleMintToken(w http.ResponseWriter, r *http.Request) {
 		Lifetime  *int64 `json:"lifetime"`
 		TokenName string `json:"token_name"`
 	}
-	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
-		s.writeError(w, http.StatusBadRequest, errorResponse{Message: "Request body must be valid JSON.", Detail: err.Error()})
+	if !s.decode(w, r, &body) {
 		return
 	}
 	caller := callerOf(r)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	target := s.userByName(r.PathValue("user"))
-	if r.PathValue("user") == "me" {
-		target = &caller
-	}
+	target := s.pathUser(r)
 	if target == nil {
 		s.notFound(w)
 		return

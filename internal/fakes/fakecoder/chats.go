@@ -149,6 +149,19 @@ func carries(have, want map[string]string) bool {
 	return true
 }
 
+// onChat runs f with s.mu held on the chat of a request the caller may
+// see, answering 404 when there is none.
+func (s *Server) onChat(w http.ResponseWriter, r *http.Request, f func(ch *chatRec)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ch := s.chatFor(r)
+	if ch == nil {
+		s.notFound(w)
+		return
+	}
+	f(ch)
+}
+
 // chatFor finds the chat of a request the caller may see (its owner, or
 // the admin). Call with s.mu held.
 func (s *Server) chatFor(r *http.Request) *chatRec {
@@ -164,16 +177,11 @@ func (s *Server) chatFor(r *http.Request) *chatRec {
 // handleGetChat serves GET {chats}/{chat}; each GET answers the current
 // state and then advances the simulated run.
 func (s *Server) handleGetChat(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ch := s.chatFor(r)
-	if ch == nil {
-		s.notFound(w)
-		return
-	}
-	snap := ch.snapshot()
-	s.afterChatPoll(ch)
-	s.writeJSON(w, http.StatusOK, snap)
+	s.onChat(w, r, func(ch *chatRec) {
+		snap := ch.snapshot()
+		s.afterChatPoll(ch)
+		s.writeJSON(w, http.StatusOK, snap)
+	})
 }
 
 // handleUpdateChat serves PATCH {chats}/{chat}: {"archived"} and {"title"}.
@@ -182,28 +190,22 @@ func (s *Server) handleUpdateChat(w http.ResponseWriter, r *http.Request) {
 		Archived *bool   `json:"archived"`
 		Title    *string `json:"title"`
 	}
-	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
-		s.writeError(w, http.StatusBadRequest, errorResponse{Message: "Request body must be valid JSON.", Detail: err.Error()})
+	if !s.decode(w, r, &body) {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ch := s.chatFor(r)
-	if ch == nil {
-		s.notFound(w)
-		return
-	}
-	if body.Archived != nil {
-		if *body.Archived && !ch.Archived {
-			s.ends[ch.ID]++
+	s.onChat(w, r, func(ch *chatRec) {
+		if body.Archived != nil {
+			if *body.Archived && !ch.Archived {
+				s.ends[ch.ID]++
+			}
+			ch.Archived = *body.Archived
 		}
-		ch.Archived = *body.Archived
-	}
-	if body.Title != nil {
-		ch.Title = *body.Title
-	}
-	ch.UpdatedAt = time.Now().UTC()
-	w.WriteHeader(http.StatusNoContent)
+		if body.Title != nil {
+			ch.Title = *body.Title
+		}
+		ch.UpdatedAt = time.Now().UTC()
+		w.WriteHeader(http.StatusNoContent)
+	})
 }
 
 // handleChatMessage serves POST {chats}/{chat}/messages: a message to an
@@ -212,8 +214,7 @@ func (s *Server) handleChatMessage(w http.ResponseWriter, r *http.Request) {
 	var body struct {
 		Content []chatInput `json:"content"`
 	}
-	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
-		s.writeError(w, http.StatusBadRequest, errorResponse{Message: "Request body must be valid JSON.", Detail: err.Error()})
+	if !s.decode(w, r, &body) {
 		return
 	}
 	text, ok := textOf(body.Content)
@@ -221,65 +222,50 @@ func (s *Server) handleChatMessage(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, http.StatusBadRequest, errorResponse{Message: "Content is required."})
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ch := s.chatFor(r)
-	if ch == nil {
-		s.notFound(w)
-		return
-	}
-	if ch.Archived {
-		s.writeError(w, http.StatusBadRequest, errorResponse{Message: "Cannot send a message to an archived chat."})
-		return
-	}
-	now := time.Now().UTC()
-	queued := ch.busy()
-	s.sent[ch.ID] = append(s.sent[ch.ID], Message{Text: text, Queued: queued, At: now})
-	if queued {
-		ch.queue = append(ch.queue, text)
-		s.writeJSON(w, http.StatusOK, map[string]any{"queued": true, "queued_message": map[string]any{
-			"id": len(s.sent[ch.ID]), "chat_id": ch.ID, "created_at": now, "content": []chatInput{{Type: "text", Text: text}},
+	s.onChat(w, r, func(ch *chatRec) {
+		if ch.Archived {
+			s.writeError(w, http.StatusBadRequest, errorResponse{Message: "Cannot send a message to an archived chat."})
+			return
+		}
+		now := time.Now().UTC()
+		queued := ch.busy()
+		s.sent[ch.ID] = append(s.sent[ch.ID], Message{Text: text, Queued: queued, At: now})
+		if queued {
+			ch.queue = append(ch.queue, text)
+			s.writeJSON(w, http.StatusOK, map[string]any{"queued": true, "queued_message": map[string]any{
+				"id": len(s.sent[ch.ID]), "chat_id": ch.ID, "created_at": now, "content": []chatInput{{Type: "text", Text: text}},
+			}})
+			return
+		}
+		ch.LastError = nil
+		s.setChatStatus(ch, StatusRunningChat)
+		s.startRun(ch, 0)
+		s.writeJSON(w, http.StatusOK, map[string]any{"queued": false, "message": map[string]any{
+			"id": len(s.sent[ch.ID]), "chat_id": ch.ID, "role": "user", "created_at": now, "content": []chatInput{{Type: "text", Text: text}},
 		}})
-		return
-	}
-	ch.LastError = nil
-	s.setChatStatus(ch, StatusRunningChat)
-	s.startRun(ch, 0)
-	s.writeJSON(w, http.StatusOK, map[string]any{"queued": false, "message": map[string]any{
-		"id": len(s.sent[ch.ID]), "chat_id": ch.ID, "role": "user", "created_at": now, "content": []chatInput{{Type: "text", Text: text}},
-	}})
+	})
 }
 
 // handleInterrupt serves POST {chats}/{chat}/interrupt: a working chat
 // stops and waits.
 func (s *Server) handleInterrupt(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ch := s.chatFor(r)
-	if ch == nil {
-		s.notFound(w)
-		return
-	}
-	if ch.busy() {
-		ch.interrupts++
-		s.setChatStatus(ch, StatusWaiting)
-	}
-	s.writeJSON(w, http.StatusOK, ch.snapshot())
+	s.onChat(w, r, func(ch *chatRec) {
+		if ch.busy() {
+			ch.interrupts++
+			s.setChatStatus(ch, StatusWaiting)
+		}
+		s.writeJSON(w, http.StatusOK, ch.snapshot())
+	})
 }
 
 // handleChatCost serves GET {chats}/{chat}/cost: 12,500 micro-dollars and
 // three model requests per run.
 func (s *Server) handleChatCost(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ch := s.chatFor(r)
-	if ch == nil {
-		s.notFound(w)
-		return
-	}
-	s.writeJSON(w, http.StatusOK, map[string]any{
-		"chat_id": ch.ID, "total_cost_micros": int64(ch.runs) * 12500,
-		"request_count": ch.runs * 3, "unpriced_request_count": 0,
+	s.onChat(w, r, func(ch *chatRec) {
+		s.writeJSON(w, http.StatusOK, map[string]any{
+			"chat_id": ch.ID, "total_cost_micros": int64(ch.runs) * 12500,
+			"request_count": ch.runs * 3, "unpriced_request_count": 0,
+		})
 	})
 }
 

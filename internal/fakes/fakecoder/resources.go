@@ -1,7 +1,6 @@
 package fakecoder
 
 import (
-	"encoding/json"
 	"net/http"
 	"slices"
 	"strconv"
@@ -78,8 +77,7 @@ func (s *Server) handleBuild(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		Transition string `json:"transition"`
 	}
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		s.writeError(w, http.StatusBadRequest, errorResponse{Message: "Request body must be valid JSON.", Detail: err.Error()})
+	if !s.decode(w, r, &req) {
 		return
 	}
 	wsID := r.PathValue("id")

@@ -257,6 +257,26 @@ func (s *Server) routes() http.Handler {
 	})
 }
 
+// decode reads a JSON request body into v, answering Coder's 400 when it
+// cannot; it reports whether the handler may go on.
+func (s *Server) decode(w http.ResponseWriter, r *http.Request, v any) bool {
+	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
+		s.writeError(w, http.StatusBadRequest, errorResponse{Message: "Request body must be valid JSON.", Detail: err.Error()})
+		return false
+	}
+	return true
+}
+
+// pathUser is the user a {user} path segment names ("me" is the caller).
+// Call with s.mu held.
+func (s *Server) pathUser(r *http.Request) *User {
+	if r.PathValue("user") == "me" {
+		u := callerOf(r)
+		return &u
+	}
+	return s.userByName(r.PathValue("user"))
+}
+
 // callerKey holds the request's authenticated user in its context.
 type callerKey struct{}
 

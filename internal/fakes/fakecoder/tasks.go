@@ -156,8 +156,7 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 	var body struct {
 		Input string `json:"input"`
 	}
-	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
-		s.writeError(w, http.StatusBadRequest, errorResponse{Message: "Request body must be valid JSON.", Detail: err.Error()})
+	if !s.decode(w, r, &body) {
 		return
 	}
 	if body.Input == "" {

@@ -1,7 +1,6 @@
 package fakecoder
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -56,17 +55,13 @@ func (s *Server) handleCreateWorkspace(w http.ResponseWriter, r *http.Request) {
 		Name                string          `json:"name"`
 		RichParameterValues []RichParameter `json:"rich_parameter_values"`
 	}
-	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
-		s.writeError(w, http.StatusBadRequest, errorResponse{Message: "Request body must be valid JSON.", Detail: err.Error()})
+	if !s.decode(w, r, &body) {
 		return
 	}
 	caller := callerOf(r)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	owner := s.userByName(r.PathValue("user"))
-	if r.PathValue("user") == "me" {
-		owner = &caller
-	}
+	owner := s.pathUser(r)
 	if owner == nil {
 		s.notFound(w)
 		return
