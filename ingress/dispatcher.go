@@ -9,6 +9,11 @@ import (
 // has closed: there is no task for the issue.
 var ErrNoWorkflow = errors.New("ingress: no running workflow")
 
+// ErrWorkflowFailed means the issue's workflow ended in failure (it failed,
+// timed out, was cancelled or terminated): there is no task, and the
+// status comment on the issue says why.
+var ErrWorkflowFailed = errors.New("ingress: the issue's workflow failed")
+
 // ErrUnavailable means Temporal could not be reached; GitHub should see the
 // delivery fail so it can be redelivered.
 var ErrUnavailable = errors.New("ingress: temporal unavailable")
@@ -18,7 +23,8 @@ var ErrUnavailable = errors.New("ingress: temporal unavailable")
 type Dispatcher interface {
 	// SignalWithStartIssue signals the issue workflow, starting it if needed.
 	SignalWithStartIssue(ctx context.Context, d StartIssue) error
-	// SignalIssue signals a running issue workflow; ErrNoWorkflow if there is none.
+	// SignalIssue signals a running issue workflow; ErrNoWorkflow if there
+	// is none, ErrWorkflowFailed if its last run failed.
 	SignalIssue(ctx context.Context, d SignalIssue) error
 	// StartRelay starts a relay workflow; an already-started one is not an error.
 	StartRelay(ctx context.Context, d StartRelay) error

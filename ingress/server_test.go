@@ -174,6 +174,8 @@ func TestWebhookDispatchErrors(t *testing.T) {
 	}{
 		{"signal without a task", "issue_comment", commentFixture, "SignalIssue",
 			fmt.Errorf("x: %w", ErrNoWorkflow), 200, "skipped", "no task for this issue", ""},
+		{"signal after the workflow failed", "issue_comment", commentFixture, "SignalIssue",
+			fmt.Errorf("x: %w", ErrWorkflowFailed), 200, "skipped", "the issue's workflow failed; its status comment says why (re-assign the agent to start again)", ""},
 		{"temporal unavailable", "issues", assignedFixture, "SignalWithStartIssue",
 			fmt.Errorf("x: %w", ErrUnavailable), 503, "error", "", "workflow engine unavailable"},
 		{"temporal unavailable on signal", "issue_comment", commentFixture, "SignalIssue",

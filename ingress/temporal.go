@@ -54,9 +54,27 @@ func (t *TemporalDispatcher) SignalIssue(ctx context.Context, d SignalIssue) err
 	err := t.c.SignalWorkflow(ctx, d.WorkflowID, "", workflows.IssueEventSignal, d.Event)
 	var notFound *serviceerror.NotFound
 	if errors.As(err, &notFound) {
+		if t.failed(ctx, d.WorkflowID) {
+			return fmt.Errorf("signal issue workflow %s: %w", d.WorkflowID, ErrWorkflowFailed)
+		}
 		return fmt.Errorf("signal issue workflow %s: %w", d.WorkflowID, ErrNoWorkflow)
 	}
 	return mapTemporalError(ctx, "signal issue workflow", err)
+}
+
+// failed reports whether a closed workflow's last run ended in failure.
+// A workflow that cannot be described counts as not failed.
+func (t *TemporalDispatcher) failed(ctx context.Context, id string) bool {
+	desc, err := t.c.DescribeWorkflowExecution(ctx, id, "")
+	if err != nil || desc.GetWorkflowExecutionInfo() == nil {
+		return false
+	}
+	switch desc.GetWorkflowExecutionInfo().GetStatus() {
+	case enumspb.WORKFLOW_EXECUTION_STATUS_FAILED, enumspb.WORKFLOW_EXECUTION_STATUS_TIMED_OUT,
+		enumspb.WORKFLOW_EXECUTION_STATUS_TERMINATED, enumspb.WORKFLOW_EXECUTION_STATUS_CANCELED:
+		return true
+	}
+	return false
 }
 
 // StartRelay implements Dispatcher. The workflow id is derived from the

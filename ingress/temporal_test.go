@@ -7,7 +7,10 @@ import (
 	"net"
 	"testing"
 
+	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
+	workflowpb "go.temporal.io/api/workflow/v1"
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
@@ -28,6 +31,14 @@ type fakeTemporal struct {
 	workflow any
 	args     []any
 	deadline bool
+	// status is what DescribeWorkflowExecution reports (a closed run).
+	status enumspb.WorkflowExecutionStatus
+}
+
+func (f *fakeTemporal) DescribeWorkflowExecution(_ context.Context, id, _ string) (*workflowservice.DescribeWorkflowExecutionResponse, error) {
+	return &workflowservice.DescribeWorkflowExecutionResponse{
+		WorkflowExecutionInfo: &workflowpb.WorkflowExecutionInfo{Execution: &commonpb.WorkflowExecution{WorkflowId: id}, Status: f.status},
+	}, nil
 }
 
 func (f *fakeTemporal) SignalWithStartWorkflow(ctx context.Context, id, signal string, arg any,
@@ -87,9 +98,16 @@ func TestTemporalSignalIssue(t *testing.T) {
 		t.Errorf("call = %+v", f)
 	}
 	f.err = serviceerror.NewNotFound("workflow execution already completed")
+	f.status = enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED
 	err := NewTemporalDispatcher(f, "tq").SignalIssue(context.Background(), d)
-	if !errors.Is(err, ErrNoWorkflow) || errors.Is(err, ErrUnavailable) {
+	if !errors.Is(err, ErrNoWorkflow) || errors.Is(err, ErrUnavailable) || errors.Is(err, ErrWorkflowFailed) {
 		t.Errorf("not found: err = %v", err)
+	}
+	for _, st := range []enumspb.WorkflowExecutionStatus{enumspb.WORKFLOW_EXECUTION_STATUS_FAILED, enumspb.WORKFLOW_EXECUTION_STATUS_TERMINATED} {
+		f.status = st
+		if err := NewTemporalDispatcher(f, "tq").SignalIssue(context.Background(), d); !errors.Is(err, ErrWorkflowFailed) {
+			t.Errorf("%s: err = %v, want ErrWorkflowFailed", st, err)
+		}
 	}
 }
 

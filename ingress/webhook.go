@@ -146,6 +146,9 @@ func (s *Server) process(c echo.Context, attrs *[]any) result {
 	switch {
 	case err == nil:
 		return result{status: http.StatusAccepted, outcome: d.Outcome(), workflowID: id}
+	case errors.Is(err, ErrWorkflowFailed):
+		return result{status: http.StatusOK, outcome: Skip{}.Outcome(), workflowID: id,
+			reason: "the issue's workflow failed; its status comment says why (re-assign the agent to start again)"}
 	case errors.Is(err, ErrNoWorkflow):
 		if _, ok := d.(SignalIssue); ok {
 			return result{status: http.StatusOK, outcome: Skip{}.Outcome(), reason: "no task for this issue", workflowID: id}

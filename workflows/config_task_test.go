@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/code-factory/code-factory/activities/coder"
 	"github.com/code-factory/code-factory/internal/fakes/fakecoder"
 )
 
@@ -60,8 +61,9 @@ func TestChatFromRepoConfigGetsAWorkspaceWithTheInputs(t *testing.T) {
 	h.mustRun()
 	chat := h.wantIssueRun()
 	ws := h.world.Coder.Workspaces()
-	if len(ws) != 1 || chat.WorkspaceID != ws[0].ID || ws[0].OwnerName != tAssigner || ws[0].Name != tTaskName {
-		t.Fatalf("workspaces = %+v, chat pinned to %q: want one for alice named %s, the chat pinned to it", ws, chat.WorkspaceID, tTaskName)
+	wantName := coder.DistinctName(tTaskName, "https://github.com/acme/widgets/issues/42")
+	if len(ws) != 1 || chat.WorkspaceID != ws[0].ID || ws[0].OwnerName != tAssigner || ws[0].Name != wantName {
+		t.Fatalf("workspaces = %+v, chat pinned to %q: want one for alice named %s, the chat pinned to it", ws, chat.WorkspaceID, wantName)
 	}
 	got, _ := json.Marshal(ws[0].RichParameters)
 	want := `[{"name":"repo_url","value":"https://github.com/acme/widgets"},{"name":"repo_name","value":"widgets"},` +

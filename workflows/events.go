@@ -126,6 +126,12 @@ type Settings struct {
 	// CallTimeout bounds one Coder or GitHub call's activity attempt (0:
 	// a minute); tests shorten it to see a retry after a lost worker.
 	CallTimeout time.Duration `json:"call_timeout,omitempty"`
+	// PermissionTTL is how long an author's permission is trusted before it
+	// is checked again (PERMISSION_CACHE_TTL; 0: 10 minutes).
+	PermissionTTL time.Duration `json:"permission_ttl,omitempty"`
+	// TemporalUIURL is the Temporal Web UI, for links on the issue when a
+	// workflow fails (TEMPORAL_UI_URL; "" for none).
+	TemporalUIURL string `json:"temporal_ui_url,omitempty"`
 }
 
 // IssueWorkflowInput starts an issue workflow. Carry is set only when the

@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"errors"
+	"path"
 	"strings"
 
 	"go.temporal.io/sdk/temporal"
@@ -37,6 +38,11 @@ func (w *issueWorkflow) comments(ctx workflow.Context, ev IssueEvent) error {
 	if len(inputs) == 0 || w.end != nil {
 		return nil
 	}
+	if w.current {
+		// Only a CI failure can be superseded; a comment's failure is
+		// always reported.
+		w.superseded = false
+	}
 	return w.deliver(ctx, func(wctx workflow.Context) error {
 		args := activities.DeliverInputArgs{Task: *w.carry.Task, Input: JoinInputs(inputs)}
 		return workflow.ExecuteActivity(waitCtx(wctx), a.DeliverInput, args).Get(wctx, nil)
@@ -58,6 +64,9 @@ func (w *issueWorkflow) prepare(ctx workflow.Context, ev IssueEvent) (string, bo
 	perm, err := w.permission(ctx, login)
 	if err != nil {
 		w.logger.Error("author permission check failed; comment not forwarded", "author", login, "error", err)
+		if w.current {
+			w.note(ctx, noteUnchecked(login, c.URL))
+		}
 		return "", false
 	}
 	if perm == "bot" {
@@ -102,7 +111,7 @@ func (w *issueWorkflow) ciFailure(ctx workflow.Context, ev IssueEvent) error {
 		return nil
 	}
 	for _, p := range w.carry.Pending {
-		if p.Kind == KindCIFailure && p.CIFailure != nil && p.CIFailure.HeadSHA == f.HeadSHA {
+		if p.Kind == KindCIFailure && p.CIFailure != nil && w.sameRun(*f, *p.CIFailure) {
 			w.logger.Info("failed run collapsed into a newer one", "run", f.RunID, "newer", p.CIFailure.RunID)
 			return nil
 		}
@@ -114,6 +123,31 @@ func (w *issueWorkflow) ciFailure(ctx workflow.Context, ev IssueEvent) error {
 		return workflow.ExecuteActivity(waitCtx(wctx), a.RelayCIFailure, in).Get(wctx, nil)
 	})
 }
+
+// sameRun reports whether two failures are of the same check, so the newer
+// replaces the older: the same head commit and workflow file (the head
+// commit alone in runs recorded before changeEdgeCases).
+func (w *issueWorkflow) sameRun(x, y CIFailure) bool {
+	if x.HeadSHA != y.HeadSHA {
+		return false
+	}
+	return !w.current || path.Base(x.WorkflowPath) == path.Base(y.WorkflowPath)
+}
+
+// note adds a line to the status comment (kept across updates); failing
+// to write it is logged.
+func (w *issueWorkflow) note(ctx workflow.Context, line string) {
+	w.carry.Notes = append(w.carry.Notes, line)
+	if len(w.carry.Notes) > maxNotes {
+		w.carry.Notes = w.carry.Notes[len(w.carry.Notes)-maxNotes:]
+	}
+	if err := w.setStatus(ctx, w.carry.StatusText); err != nil {
+		w.logger.Warn("status comment not updated", "error", err)
+	}
+}
+
+// maxNotes bounds the notes kept on the status comment.
+const maxNotes = 5
 
 // deliver runs a delivering activity that the issue's end may cancel. A
 // task that never became ready is reported on the status comment; other

@@ -23,8 +23,12 @@ type IssueCarry struct {
 	StatusCommentID int64 `json:"status_comment_id,omitempty"`
 	// StatusText is the status comment's current visible text.
 	StatusText string `json:"status_text,omitempty"`
-	// Permissions caches each comment author's repository permission.
-	Permissions map[string]string `json:"permissions,omitempty"`
+	// Permissions caches each comment author's repository permission;
+	// PermissionsAt is when each was checked (workflow time).
+	Permissions   map[string]string    `json:"permissions,omitempty"`
+	PermissionsAt map[string]time.Time `json:"permissions_at,omitempty"`
+	// Notes are the latest lines about inputs that could not be forwarded.
+	Notes []string `json:"notes,omitempty"`
 	// Outsiders are the people without write access whose comments were
 	// skipped, in the order first skipped; the status comment notes them.
 	Outsiders []string `json:"outsiders,omitempty"`

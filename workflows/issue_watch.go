@@ -80,6 +80,7 @@ func (w *issueWorkflow) statusBody(text string) string {
 	if w.carry.AgentError != "" {
 		parts = append(parts, agentErrorNote(w.carry.AgentError))
 	}
+	parts = append(parts, w.carry.Notes...)
 	if len(w.carry.Outsiders) > 0 {
 		parts = append(parts, outsiderNote(w.carry.Outsiders))
 	}

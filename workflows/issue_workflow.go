@@ -3,6 +3,7 @@ package workflows
 import (
 	"errors"
 	"strings"
+	"time"
 
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
@@ -28,11 +29,20 @@ func IssueWorkflow(ctx workflow.Context, in IssueWorkflowInput) error {
 	w := &issueWorkflow{in: in}
 	w.setup(ctx)
 	err := w.run(ctx)
-	if errors.Is(err, errEnd) {
-		return nil
+	if !w.current {
+		if errors.Is(err, errEnd) {
+			return nil
+		}
+		return err
 	}
-	return err
+	return w.close(ctx, err)
 }
+
+// changeEdgeCases is the version marker of the behaviour a run recorded
+// before it lacks: failures explained and cleaned up, a start after the end
+// served, permissions re-checked, undelivered comments noted, CI failures
+// collapsed per workflow file (docs/versioning.md).
+const changeEdgeCases = "edge-cases-1"
 
 // issueWorkflow is the state of one run.
 type issueWorkflow struct {
@@ -54,11 +64,16 @@ type issueWorkflow struct {
 	// watchStep counts the chat checks since the last input (the wait
 	// between checks doubles with it).
 	watchStep int
+	// current is set for runs with changeEdgeCases; afterEnd holds the
+	// events received after the end, in order (current runs only).
+	current  bool
+	afterEnd []IssueEvent
 }
 
 // setup restores carried state and starts receiving signals.
 func (w *issueWorkflow) setup(ctx workflow.Context) {
 	w.logger = log.With(workflow.GetLogger(ctx), "repo", w.in.Repo.FullName(), "issue", w.in.IssueNumber)
+	w.current = workflow.GetVersion(ctx, changeEdgeCases, workflow.DefaultVersion, 1) >= 1
 	if w.in.Carry != nil {
 		w.carry = *w.in.Carry
 	}
@@ -91,8 +106,12 @@ func (w *issueWorkflow) accept(ev IssueEvent) {
 }
 
 func (w *issueWorkflow) enqueue(ev IssueEvent) {
+	if w.current && w.end != nil {
+		w.afterEnd = append(w.afterEnd, ev)
+		return
+	}
 	if ev.Kind == KindCIFailure && ev.CIFailure != nil && w.delivering != nil &&
-		w.delivering.HeadSHA == ev.CIFailure.HeadSHA && w.cancelWork != nil {
+		w.sameRun(*w.delivering, *ev.CIFailure) && w.cancelWork != nil {
 		w.superseded = true
 		w.cancelWork()
 	}
@@ -248,7 +267,8 @@ func (w *issueWorkflow) taskSpec(ctx workflow.Context, owner, issueURL string) (
 	return &coder.CreateSpec{
 		Name: name, Owner: owner, TemplateName: plan.TemplateName, Input: plan.Input,
 		Prompt: plan.Prompt, Params: plan.Params,
-		Labels: coder.IssueLabels(w.in.Repo.ID, w.in.Repo.FullName(), w.in.IssueNumber),
+		Labels:   coder.IssueLabels(w.in.Repo.ID, w.in.Repo.FullName(), w.in.IssueNumber),
+		Identity: issueURL,
 	}, nil
 }
 
@@ -334,9 +354,14 @@ func (w *issueWorkflow) cancellable(ctx workflow.Context, f func(workflow.Contex
 // of the run (who asked, the pull request, the agent's error, skipped
 // outsiders).
 func (w *issueWorkflow) setStatus(ctx workflow.Context, text string) error {
+	return w.writeStatus(githubCtx(ctx), text)
+}
+
+// writeStatus is setStatus with the caller's activity options.
+func (w *issueWorkflow) writeStatus(ctx workflow.Context, text string) error {
 	var id int64
 	in := activities.StatusInput{Issue: w.issueRef(), Text: w.statusBody(text), CommentID: w.carry.StatusCommentID}
-	if err := workflow.ExecuteActivity(githubCtx(ctx), a.SetStatus, in).Get(ctx, &id); err != nil {
+	if err := workflow.ExecuteActivity(ctx, a.SetStatus, in).Get(ctx, &id); err != nil {
 		return err
 	}
 	w.carry.StatusCommentID = id
@@ -352,10 +377,12 @@ func (w *issueWorkflow) endWithStatus(ctx workflow.Context, text string) error {
 	return errEnd
 }
 
-// permission returns a user's repository permission, cached per author.
+// permission returns a user's repository permission, cached per author
+// for Settings.PermissionTTL of workflow time (for good in runs recorded
+// before changeEdgeCases).
 func (w *issueWorkflow) permission(ctx workflow.Context, login string) (string, error) {
 	key := strings.ToLower(login)
-	if p, ok := w.carry.Permissions[key]; ok {
+	if p, ok := w.carry.Permissions[key]; ok && (!w.current || workflow.Now(ctx).Sub(w.carry.PermissionsAt[key]) < w.permissionTTL()) {
 		return p, nil
 	}
 	var check activities.AuthorCheck
@@ -368,7 +395,23 @@ func (w *issueWorkflow) permission(ctx workflow.Context, login string) (string, 
 		p = "bot"
 	}
 	w.carry.Permissions[key] = p
+	if w.current {
+		if w.carry.PermissionsAt == nil {
+			w.carry.PermissionsAt = map[string]time.Time{}
+		}
+		w.carry.PermissionsAt[key] = workflow.Now(ctx)
+	}
 	return p, nil
+}
+
+// defaultPermissionTTL is PERMISSION_CACHE_TTL's default.
+const defaultPermissionTTL = 10 * time.Minute
+
+func (w *issueWorkflow) permissionTTL() time.Duration {
+	if d := w.in.Settings.PermissionTTL; d > 0 {
+		return d
+	}
+	return defaultPermissionTTL
 }
 
 func (w *issueWorkflow) issueRef() activities.IssueRef {

@@ -178,8 +178,9 @@ func TestExistingTaskIsAdopted(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		earlier := "earlier: https://github.com/acme/widgets/issues/42"
 		spec := coder.CreateSpec{
-			Name: tTaskName, Owner: tAssigner, Input: "earlier", Prompt: "earlier",
+			Name: tTaskName, Owner: tAssigner, Input: earlier, Prompt: earlier,
 			Labels: coder.IssueLabels(h.in.Repo.ID, "acme/widgets", tIssue),
 		}
 		if _, _, err := backends.Chosen().CreateOrAdopt(context.Background(), spec); err != nil {
@@ -189,7 +190,7 @@ func TestExistingTaskIsAdopted(t *testing.T) {
 		h.at(time.Minute, closed("d-close"))
 		h.mustRun()
 		task := h.onlyTask()
-		if task.Input != "earlier" {
+		if task.Input != earlier {
 			t.Fatalf("a second run was created: %+v", h.world.Coder.Created())
 		}
 		if n := h.world.Coder.Ends(task.ID); n != 1 {

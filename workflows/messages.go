@@ -79,7 +79,7 @@ func invisible(r rune) bool {
 // Status texts of the issue's status comment.
 func statusCreated(url string) string { return "Task created: " + url }
 func statusRunning(url string) string { return "Task is running: " + url }
-func statusFailed(url string) string  { return "Failed to create task sandbox: " + url }
+func statusFailed(url string) string  { return "Failed to create task sandbox: " + url + retryHint }
 func statusCompleted() string         { return "Task completed." }
 func statusUnassigned() string        { return "Task cancelled: the agent was unassigned." }
 func statusUndelivered(url string, notReady bool) string {
@@ -87,6 +87,20 @@ func statusUndelivered(url string, notReady bool) string {
 		return "Input could not be delivered: the task did not become ready in time. Check the task: " + url
 	}
 	return "Input could not be delivered to the task; the error is in code-factory's logs. Check the task: " + url
+}
+
+// retryHint follows statuses after which re-assigning is the way to retry.
+const retryHint = "\n\nRe-assign the agent to try again."
+
+// statusWorkflowFailed explains a workflow that could not go on: what
+// failed, where an operator can look, and how to retry.
+func statusWorkflowFailed(reason, operatorLink, agent string) string {
+	return fmt.Sprintf("code-factory could not go on with this issue: %s\n\nNothing is running for it now. An operator can see what happened at %s. Re-assign @%s to try again.", reason, operatorLink, agent)
+}
+
+// noteUnchecked: a comment whose author's access could not be checked.
+func noteUnchecked(login, url string) string {
+	return fmt.Sprintf("Note: a comment by `%s` was not forwarded because their access to this repository could not be checked (%s); ask them to post it again.", login, url)
 }
 
 // statusGoneInCoder: the chat was archived or deleted from Coder's side.

@@ -2,8 +2,11 @@ package coder
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"strings"
 )
 
 // Kind says which Coder API an agent run lives in.
@@ -73,6 +76,43 @@ type CreateSpec struct {
 	Params []Param
 	// Labels identify a chat; a live chat carrying all of them is adopted.
 	Labels map[string]string
+	// Identity is what the run is for (the issue's URL), "" when Name is
+	// unique by itself. A task found by Name is adopted only when its
+	// prompt names Identity; otherwise another repository's issue has the
+	// same name, and the run gets DistinctName(Name, Identity). A chat's
+	// workspace is always named that way.
+	Identity string
+}
+
+// DistinctName is name made unique to identity: cut to leave room, then
+// "-" and six hex digits of identity's SHA-256, within Coder's 32
+// characters. It is deterministic, so a retried create finds its run.
+func DistinctName(name, identity string) string {
+	sum := sha256.Sum256([]byte(identity))
+	suffix := "-" + hex.EncodeToString(sum[:])[:6]
+	if room := maxNameLen - len(suffix); len(name) > room {
+		name = strings.TrimRight(name[:room], "-")
+	}
+	return name + suffix
+}
+
+// maxNameLen is Coder's limit on task and workspace names (codersdk.NameValid).
+const maxNameLen = 32
+
+// mentions reports whether text names url as a whole (".../issues/7" is not
+// named by ".../issues/70").
+func mentions(text, url string) bool {
+	for i := 0; ; {
+		j := strings.Index(text[i:], url)
+		if j < 0 {
+			return false
+		}
+		end := i + j + len(url)
+		if end == len(text) || text[end] < '0' || text[end] > '9' {
+			return true
+		}
+		i = end
+	}
 }
 
 // Phase is what a workflow can do with a run right now.

@@ -171,18 +171,29 @@ func (b *ChatsBackend) workspace(ctx context.Context, tok string, spec CreateSpe
 	if spec.Name == "" {
 		return "", fmt.Errorf("coder: create workspace: %w", ErrBadSpec)
 	}
-	tmpl, err := b.c.TemplateByName(ctx, b.cfg.Organization, spec.TemplateName)
+	tmpl, err := templateByName(ctx, b.c, b.cfg.Organization, spec.TemplateName)
 	if err != nil {
 		return "", err
 	}
-	w, err := b.c.CreateWorkspace(ctx, tok, spec.Owner, CreateWorkspaceRequest{TemplateID: tmpl.ID, Name: spec.Name, RichParameterValues: spec.Params})
+	name := workspaceName(spec)
+	w, err := b.c.CreateWorkspace(ctx, tok, spec.Owner, CreateWorkspaceRequest{TemplateID: tmpl.ID, Name: name, RichParameterValues: spec.Params})
 	if IsStatus(err, http.StatusConflict) {
-		w, err = b.c.WorkspaceByName(ctx, tok, spec.Owner, spec.Name)
+		w, err = b.c.WorkspaceByName(ctx, tok, spec.Owner, name)
 	}
 	if err != nil {
 		return "", err
 	}
 	return w.ID, nil
+}
+
+// workspaceName is the name of a chat's workspace: the run's name made
+// unique to what it is for, so an existing workspace of that name (found
+// after a 409) is this run's own.
+func workspaceName(spec CreateSpec) string {
+	if spec.Identity == "" {
+		return spec.Name
+	}
+	return DistinctName(spec.Name, spec.Identity)
 }
 
 // hasLabels reports whether have carries every label of want.
@@ -199,7 +210,7 @@ func (b *ChatsBackend) ref(ch Chat, spec CreateSpec) Ref {
 	r := Ref{
 		Kind:   KindChat,
 		ID:     ch.ID,
-		Name:   spec.Name,
+		Name:   workspaceName(spec),
 		Owner:  spec.Owner,
 		Shared: b.cfg.Identity == IdentityService,
 		// The chat's page: {CODER_URL}/agents/{id}, as

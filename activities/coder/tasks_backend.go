@@ -78,8 +78,16 @@ func (b *TasksBackend) CreateOrAdopt(ctx context.Context, spec CreateSpec) (Ref,
 	if spec.Name == "" || spec.Owner == "" {
 		return Ref{}, false, fmt.Errorf("coder: create task: %w", ErrBadSpec)
 	}
-	if ref, ok, err := b.find(ctx, spec); err != nil || ok {
+	ref, ok, taken, err := b.find(ctx, spec)
+	if err != nil || ok {
 		return ref, ok, err
+	}
+	if taken {
+		// Another issue's task has the name: use this issue's own.
+		spec.Name = DistinctName(spec.Name, spec.Identity)
+		if ref, ok, _, err := b.find(ctx, spec); err != nil || ok {
+			return ref, ok, err
+		}
 	}
 	tmplName, preset := spec.TemplateName, spec.Preset
 	if tmplName == "" {
@@ -91,7 +99,7 @@ func (b *TasksBackend) CreateOrAdopt(ctx context.Context, spec CreateSpec) (Ref,
 	if preset == "" && tmplName == b.cfg.TemplateName {
 		preset = b.cfg.Preset
 	}
-	tmpl, err := b.c.TemplateByName(ctx, b.cfg.Organization, tmplName)
+	tmpl, err := templateByName(ctx, b.c, b.cfg.Organization, tmplName)
 	if err != nil {
 		return Ref{}, false, err
 	}
@@ -110,7 +118,7 @@ func (b *TasksBackend) CreateOrAdopt(ctx context.Context, spec CreateSpec) (Ref,
 		Input:                   spec.Input,
 	})
 	if IsStatus(err, http.StatusConflict) {
-		if ref, ok, ferr := b.find(ctx, spec); ferr != nil || ok {
+		if ref, ok, _, ferr := b.find(ctx, spec); ferr != nil || ok {
 			return ref, ok, ferr
 		}
 	}
@@ -120,18 +128,32 @@ func (b *TasksBackend) CreateOrAdopt(ctx context.Context, spec CreateSpec) (Ref,
 	return b.ref(t, spec.Owner), false, nil
 }
 
-// find looks for the owner's task named spec.Name.
-func (b *TasksBackend) find(ctx context.Context, spec CreateSpec) (Ref, bool, error) {
+// find looks for the owner's task named spec.Name that is for
+// spec.Identity; taken reports a task of that name for something else.
+func (b *TasksBackend) find(ctx context.Context, spec CreateSpec) (ref Ref, ok, taken bool, err error) {
 	tasks, err := b.c.ListTasks(ctx, spec.Owner)
 	if err != nil {
-		return Ref{}, false, err
+		return Ref{}, false, false, err
 	}
 	for _, t := range tasks {
-		if t.Name == spec.Name {
-			return b.ref(t, spec.Owner), true, nil
+		if t.Name != spec.Name {
+			continue
 		}
+		if spec.Identity != "" && !mentions(t.InitialPrompt, spec.Identity) {
+			return Ref{}, false, true, nil
+		}
+		return b.ref(t, spec.Owner), true, false, nil
 	}
-	return Ref{}, false, nil
+	return Ref{}, false, false, nil
+}
+
+// templateByName looks a template up, saying which one is missing.
+func templateByName(ctx context.Context, c *Client, org, name string) (Template, error) {
+	t, err := c.TemplateByName(ctx, org, name)
+	if IsStatus(err, http.StatusNotFound) {
+		return Template{}, fmt.Errorf("coder: there is no template %q in organization %q: %w", name, org, err)
+	}
+	return t, err
 }
 
 // choosePreset returns the id of the named preset, or of the default one

@@ -61,6 +61,9 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}()
 	cfg.TemporalAddress = srv.FrontendAddress()
+	if cfg.TemporalUIURL == "" {
+		cfg.TemporalUIURL = srv.UIURL() // failures on issues link the embedded UI
+	}
 	if simulated {
 		sim, err := startSimulators(cfg, api, logger)
 		if err != nil {

@@ -129,6 +129,7 @@ func settings(cfg *config.Config) workflows.Settings {
 	return workflows.Settings{
 		TaskNamePrefix: cfg.CoderTaskNamePrefix, AgentLogin: cfg.AgentGitHubUsername, BotLogin: cfg.AppBotLogin,
 		WatchEvery: cfg.CoderWatchInterval, CallTimeout: cfg.CallTimeout,
+		PermissionTTL: cfg.PermissionCacheTTL, TemporalUIURL: cfg.TemporalUIURL,
 	}
 }
 

@@ -43,6 +43,7 @@ const (
 	DefaultCoderBackend            = "auto"
 	DefaultCoderChatIdentity       = "assigner"
 	DefaultCoderWatchInterval      = 30 * time.Second
+	DefaultPermissionCacheTTL      = 10 * time.Minute
 	DefaultLogFormat               = "json"
 	DefaultLogLevel                = "info"
 )
@@ -114,6 +115,12 @@ type Config struct {
 	// CoderWatchInterval is how soon an idle chat is first checked for an
 	// error and its pull request.
 	CoderWatchInterval time.Duration
+	// PermissionCacheTTL is how long a commenter's permission is trusted
+	// before it is checked again.
+	PermissionCacheTTL time.Duration
+	// TemporalUIURL is the Temporal Web UI's base URL, linked from the
+	// issue when a workflow fails; empty for none.
+	TemporalUIURL string
 	// CallTimeout bounds one Coder or GitHub call's activity attempt (0: a
 	// minute). No variable sets it; tests shorten it to see a lost
 	// worker's call retried soon.
@@ -286,6 +293,12 @@ func (l *loader) loadRuntime(c *Config) {
 	}
 	c.TemporalNamespace = l.orDefault("TEMPORAL_NAMESPACE", DefaultTemporalNamespace)
 	c.TemporalTaskQueue = l.orDefault("TEMPORAL_TASK_QUEUE", DefaultTemporalTaskQueue)
+	if v := l.get("TEMPORAL_UI_URL"); v != "" {
+		if u, ok := l.httpURL("TEMPORAL_UI_URL", v); ok {
+			c.TemporalUIURL = strings.TrimRight(u, "/")
+		}
+	}
+	c.PermissionCacheTTL = l.boundedDuration("PERMISSION_CACHE_TTL", DefaultPermissionCacheTTL, time.Second, 24*time.Hour)
 	c.Port = l.port("PORT", DefaultPort)
 
 	c.LogFormat = strings.ToLower(l.orDefault("LOG_FORMAT", DefaultLogFormat))

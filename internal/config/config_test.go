@@ -112,6 +112,7 @@ func TestLoadDefaults(t *testing.T) {
 		CoderBackend:            "auto",
 		CoderChatIdentity:       "assigner",
 		CoderWatchInterval:      30 * time.Second,
+		PermissionCacheTTL:      10 * time.Minute,
 		LogFormat:               "json",
 		LogLevel:                "info",
 	}
@@ -142,6 +143,8 @@ func TestLoadOverrides(t *testing.T) {
 		"CODER_BACKEND":              "Chats",
 		"CODER_CHAT_IDENTITY":        "service",
 		"CODER_WATCH_INTERVAL":       "1m",
+		"PERMISSION_CACHE_TTL":       "30s",
+		"TEMPORAL_UI_URL":            "https://temporal.example.com/",
 		"LOG_FORMAT":                 "TEXT",
 		"LOG_LEVEL":                  "Debug",
 	} {
@@ -153,9 +156,9 @@ func TestLoadOverrides(t *testing.T) {
 	}
 	got := []any{c.GitHubAPIURL, c.GitHubGraphQLURL, c.AppBotLogin, c.CoderOrganization, c.CoderTemplateName,
 		c.CoderTemplatePreset, c.CodeFactoryTemplateName, c.CoderTaskNamePrefix, c.TemporalAddress,
-		c.TemporalNamespace, c.TemporalTaskQueue, c.Port, c.CoderPollInterval, c.CoderBackend, c.CoderChatIdentity, c.CoderWatchInterval, c.LogFormat, c.LogLevel}
+		c.TemporalNamespace, c.TemporalTaskQueue, c.Port, c.CoderPollInterval, c.CoderBackend, c.CoderChatIdentity, c.CoderWatchInterval, c.PermissionCacheTTL, c.TemporalUIURL, c.LogFormat, c.LogLevel}
 	want := []any{"https://ghe.example.com/api/v3/", "https://ghe.example.com/api/graphql", "my-app[bot]", "acme", "tpl",
-		"big", "cf", "x1-", "temporal:7233", "ns", "q", 9000, 250 * time.Millisecond, "chats", "service", time.Minute, "text", "debug"}
+		"big", "cf", "x1-", "temporal:7233", "ns", "q", 9000, 250 * time.Millisecond, "chats", "service", time.Minute, 30 * time.Second, "https://temporal.example.com", "text", "debug"}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got  %v\nwant %v", got, want)
 	}

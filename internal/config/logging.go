@@ -91,6 +91,8 @@ func (c *Config) LogValue() slog.Value {
 		slog.String("coder_backend", c.CoderBackend),
 		slog.String("coder_chat_identity", c.CoderChatIdentity),
 		slog.Duration("coder_watch_interval", c.CoderWatchInterval),
+		slog.Duration("permission_cache_ttl", c.PermissionCacheTTL),
+		slog.String("temporal_ui_url", c.TemporalUIURL),
 		slog.String("log_format", c.LogFormat),
 		slog.String("log_level", c.LogLevel),
 		slog.Bool("simulated", c.Simulated()),

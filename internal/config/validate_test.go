@@ -48,6 +48,8 @@ func TestValidationProblems(t *testing.T) {
 		{"backend", "CODER_BACKEND", "agents", `CODER_BACKEND: must be "auto", "tasks" or "chats"`},
 		{"chat identity", "CODER_CHAT_IDENTITY", "root", `CODER_CHAT_IDENTITY: must be "assigner" or "service"`},
 		{"watch interval", "CODER_WATCH_INTERVAL", "1h", "CODER_WATCH_INTERVAL: must be between 100ms and 10m0s"},
+		{"permission ttl", "PERMISSION_CACHE_TTL", "0s", `PERMISSION_CACHE_TTL: must be a positive duration such as "5s"`},
+		{"temporal ui url", "TEMPORAL_UI_URL", "temporal.example.com", "TEMPORAL_UI_URL: must be an http or https URL"},
 		{"log format", "LOG_FORMAT", "xml", `LOG_FORMAT: must be "json" or "text"`},
 		{"log level", "LOG_LEVEL", "trace", "LOG_LEVEL: must be debug, info, warn or error"},
 	} {
