@@ -49,6 +49,9 @@ type Timing struct {
 	ErrorGrace time.Duration
 	// ReadyTimeout is when a waiting input gives up.
 	ReadyTimeout time.Duration
+	// HeartbeatEvery is how often a waiting activity heartbeats while it
+	// is inside a Coder call; 0 is a quarter of its heartbeat timeout.
+	HeartbeatEvery time.Duration
 }
 
 // DefaultTiming is the production timing with the given poll interval.
@@ -80,6 +83,10 @@ type Activities struct {
 	Schedules client.ScheduleClient
 	// TaskQueue is where schedules start their job workflows.
 	TaskQueue string
+	// GitHubWebURL is GitHub's web root ("https://github.com/", or a GitHub
+	// Enterprise host), ending in "/": links GitHub did not send are built
+	// on it. Never hard-code github.com.
+	GitHubWebURL string
 
 	botMu    sync.Mutex
 	botLogin string

@@ -32,6 +32,10 @@ type CIRun struct {
 	PRNumber     int    `json:"pr_number"`
 	PRURL        string `json:"pr_url"`
 	Actor        User   `json:"actor"`
+	// FromFork is set when the run's head commit is in another repository
+	// (a fork's pull request, whatever its branch is called). Hooks never
+	// start a task on a fork's code.
+	FromFork bool `json:"from_fork,omitempty"`
 }
 
 // CIRelayInput relays one failed run to a task.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/code-factory/code-factory/activities/coder"
@@ -105,6 +104,7 @@ func (a *Activities) WaitForActive(ctx context.Context, ref coder.Ref) (bool, er
 		return false, err
 	}
 	w := a.newWaiter(ctx)
+	defer w.stop()
 	for {
 		r, err := b.Check(ctx, ref)
 		if err != nil {
@@ -148,13 +148,26 @@ func (a *Activities) DeliverInput(ctx context.Context, in DeliverInputArgs) erro
 	if err != nil {
 		return err
 	}
-	if b.QueuesInput() {
+	w := a.newWaiter(ctx)
+	defer w.stop()
+	if w.progress.Sent {
+		// An earlier attempt's send landed and was recorded; sending again
+		// would deliver the comment twice.
+		return nil
+	}
+	send := func() error {
 		err := b.Send(ctx, in.Task, in.Input)
+		if err == nil {
+			w.markSent()
+		}
+		return err
+	}
+	if b.QueuesInput() {
+		err := send()
 		if !errors.Is(err, coder.ErrNotReady) {
 			return classifyCoder(err)
 		}
 	}
-	w := a.newWaiter(ctx)
 	resumed := false
 	var nullSince time.Time
 	for {
@@ -192,7 +205,7 @@ func (a *Activities) DeliverInput(ctx context.Context, in DeliverInputArgs) erro
 			nullSince = time.Time{}
 		}
 		if ready {
-			err := b.Send(ctx, in.Task, in.Input)
+			err := send()
 			if err == nil {
 				return nil
 			}
@@ -217,50 +230,4 @@ type DeliverInputArgs struct {
 
 func notReady(msg string) error {
 	return temporal.NewNonRetryableApplicationError(msg, ErrTypeTaskNotReady, nil)
-}
-
-// waiter keeps the clocks of one waiting activity. Its start survives
-// activity retries through heartbeat details, so a worker restart does not
-// restart the ready timeout.
-type waiter struct {
-	a          *Activities
-	start      time.Time
-	errorSince time.Time
-}
-
-func (a *Activities) newWaiter(ctx context.Context) *waiter {
-	w := &waiter{a: a, start: time.Now()}
-	if activity.IsActivity(ctx) && activity.HasHeartbeatDetails(ctx) {
-		var startUnix int64
-		if err := activity.GetHeartbeatDetails(ctx, &startUnix); err == nil && startUnix > 0 {
-			w.start = time.Unix(0, startUnix)
-		}
-	}
-	return w
-}
-
-func (w *waiter) timedOut() bool { return time.Since(w.start) >= w.a.Timing.ReadyTimeout }
-
-func (w *waiter) erroredTooLong() bool {
-	if w.errorSince.IsZero() {
-		w.errorSince = time.Now()
-	}
-	return time.Since(w.errorSince) >= w.a.Timing.ErrorGrace
-}
-
-func (w *waiter) resetError() { w.errorSince = time.Time{} }
-
-// sleep heartbeats (carrying the start time) and waits one poll interval.
-func (w *waiter) sleep(ctx context.Context) error {
-	if activity.IsActivity(ctx) {
-		activity.RecordHeartbeat(ctx, w.start.UnixNano())
-	}
-	t := time.NewTimer(w.a.Timing.PollInterval)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

@@ -17,6 +17,8 @@ type PlanTaskInput struct {
 	Issue     IssueRef `json:"issue"`
 	IssueURL  string   `json:"issue_url"`
 	Requester string   `json:"requester"`
+	// Title is the issue's sanitised title (IssueCheck.Title).
+	Title string `json:"title,omitempty"`
 }
 
 // TaskPlan is the template and input of an issue's run, for either backend.
@@ -49,7 +51,7 @@ func (a *Activities) PlanTask(ctx context.Context, in PlanTaskInput) (TaskPlan, 
 		return TaskPlan{}, err
 	}
 	rc, err := readConfig(ctx, c, in.Issue.Repo, "")
-	prompt := IssuePrompt(in.Issue.Repo, in.IssueURL, in.Issue.Number, in.Requester)
+	prompt := IssuePrompt(in.Issue.Repo, in.IssueURL, in.Issue.Number, in.Requester, in.Title)
 	switch {
 	case err != nil:
 		return TaskPlan{}, err
@@ -58,7 +60,7 @@ func (a *Activities) PlanTask(ctx context.Context, in PlanTaskInput) (TaskPlan, 
 	case rc.Config == nil:
 		return TaskPlan{Problems: rc.Problems}, nil
 	}
-	inputs := schema.IssueTemplateInputs(rc.Config, in.Issue.Repo.Owner, in.Issue.Repo.Name, in.IssueURL, in.Issue.Number, in.Requester)
+	inputs := schema.IssueTemplateInputs(rc.Config, in.Issue.Repo.URL(a.GitHubWebURL), in.Issue.Repo.Owner, in.Issue.Repo.Name, in.IssueURL, in.Issue.Number, in.Requester)
 	b, err := json.Marshal(inputs)
 	if err != nil {
 		return TaskPlan{}, err
@@ -74,23 +76,25 @@ type repoConfig struct {
 	Config *schema.Config
 	// Problems are an invalid file's errors (key path and rule, never values).
 	Problems []string
+	// HTMLURL is the file's web page as GitHub sent it.
+	HTMLURL string
 }
 
 // readConfig reads and parses .code-factory/config.toml at ref ("" is the
 // default branch).
 func readConfig(ctx context.Context, c *ghapi.Client, repo Repo, ref string) (repoConfig, error) {
-	data, found, err := c.GetFile(ctx, repo.Owner, repo.Name, ConfigPath, ref)
+	f, found, err := c.GetFile(ctx, repo.Owner, repo.Name, ConfigPath, ref)
 	if err != nil {
 		return repoConfig{}, ghapi.Classify(err)
 	}
 	if !found {
 		return repoConfig{}, nil
 	}
-	cfg, res := schema.Parse(data)
+	cfg, res := schema.Parse(f.Content)
 	if !res.OK() {
-		return repoConfig{Found: true, Problems: problemLines(res.Errors)}, nil
+		return repoConfig{Found: true, Problems: problemLines(res.Errors), HTMLURL: f.HTMLURL}, nil
 	}
-	return repoConfig{Found: true, Config: cfg}, nil
+	return repoConfig{Found: true, Config: cfg, HTMLURL: f.HTMLURL}, nil
 }
 
 func problemLines(ps []schema.Problem) []string {

@@ -66,13 +66,13 @@ func (a *Activities) CheckConfigPush(ctx context.Context, in ConfigPushInput) (C
 	res := ConfigPushResult{Present: rc.Found, Problems: rc.Problems}
 	status := ghapi.CommitStatus{State: "success", Context: ConfigStatusContext, Description: "No " + ConfigPath + " (removed)"}
 	if rc.Found {
-		status.TargetURL = fmt.Sprintf("https://github.com/%s/%s/blob/%s/%s", owner, repo, in.After, ConfigPath)
+		status.TargetURL = rc.HTMLURL
 	}
 	switch {
 	case rc.Config != nil:
 		status.Description = ConfigPath + " is valid"
 		for _, j := range rc.Config.ScheduledJobs {
-			b, err := json.Marshal(schema.JobTemplateInputs(rc.Config, owner, repo, j))
+			b, err := json.Marshal(schema.JobTemplateInputs(rc.Config, in.Repo.URL(a.GitHubWebURL), repo, j))
 			if err != nil {
 				return ConfigPushResult{}, err
 			}

@@ -87,7 +87,7 @@ func (a *Activities) CreateFailedRunTask(ctx context.Context, in FailedRunTaskIn
 	if in.PromptAdditions != "" {
 		prompt += "\n\n" + in.PromptAdditions
 	}
-	inputs := schema.JobTemplateInputs(cfg, in.Repo.Owner, in.Repo.Name, schema.ScheduledJob{Branch: in.Run.HeadBranch, Prompt: prompt})
+	inputs := schema.JobTemplateInputs(cfg, in.Repo.URL(a.GitHubWebURL), in.Repo.Name, schema.ScheduledJob{Branch: in.Run.HeadBranch, Prompt: prompt})
 	b, err := json.Marshal(inputs)
 	if err != nil {
 		return CreateTaskResult{}, err

@@ -26,6 +26,8 @@ type IssueCheck struct {
 	Open          bool   `json:"open"`
 	AgentAssigned bool   `json:"agent_assigned"`
 	URL           string `json:"url"`
+	// Title is the issue's title, sanitised to one line (SanitizeLine).
+	Title string `json:"title,omitempty"`
 }
 
 // CheckIssue re-reads the issue from GitHub: a late or redelivered
@@ -40,7 +42,7 @@ func (a *Activities) CheckIssue(ctx context.Context, in CheckIssueInput) (IssueC
 	if err != nil {
 		return IssueCheck{}, ghapi.Classify(err)
 	}
-	out := IssueCheck{Open: is.State == "open", URL: is.HTMLURL}
+	out := IssueCheck{Open: is.State == "open", URL: is.HTMLURL, Title: SanitizeLine(is.Title)}
 	for _, l := range is.Assignees {
 		if strings.EqualFold(l, in.AgentLogin) {
 			out.AgentAssigned = true
@@ -101,8 +103,12 @@ func (a *Activities) SetStatus(ctx context.Context, in StatusInput) (int64, erro
 	if err != nil {
 		return 0, err
 	}
+	bot, err := a.bot(ctx)
+	if err != nil {
+		return 0, err
+	}
 	body := StatusCommentMarker + "\n" + in.Text
-	id, err := c.UpsertMarkedComment(ctx, in.Issue.Repo.Owner, in.Issue.Repo.Name, in.Issue.Number, StatusCommentMarker, body, in.CommentID)
+	id, err := c.UpsertMarkedComment(ctx, in.Issue.Repo.Owner, in.Issue.Repo.Name, in.Issue.Number, StatusCommentMarker, bot, body, in.CommentID)
 	if err != nil {
 		return 0, ghapi.Classify(fmt.Errorf("status comment: %w", err))
 	}

@@ -67,6 +67,7 @@ func (a *Activities) WaitForWorkDone(ctx context.Context, ref coder.Ref) (WorkOu
 		return WorkOutcome{}, err
 	}
 	w := a.newWaiter(ctx)
+	defer w.stop()
 	worked := false
 	for {
 		r, err := b.Check(ctx, ref)

@@ -75,7 +75,7 @@ type target struct {
 // targetOf extracts the installation and repository (with its id, 0 when
 // the payload has none) a handled event must carry; ok is false with the
 // Skip to return when either is missing.
-func targetOf(inst *github.Installation, owner *github.User, name string, id int64) (target, Skip, bool) {
+func targetOf(inst *github.Installation, owner *github.User, name string, id int64, htmlURL string) (target, Skip, bool) {
 	if inst.GetID() == 0 {
 		return target{}, Skip{Reason: "no installation in payload"}, false
 	}
@@ -86,12 +86,12 @@ func targetOf(inst *github.Installation, owner *github.User, name string, id int
 	if o == "" || name == "" {
 		return target{}, Skip{Reason: "no repository in payload"}, false
 	}
-	return target{inst: inst.GetID(), repo: workflows.Repo{Owner: o, Name: name, ID: id}}, Skip{}, true
+	return target{inst: inst.GetID(), repo: workflows.Repo{Owner: o, Name: name, ID: id, HTMLURL: htmlURL}}, Skip{}, true
 }
 
 // repoTarget is targetOf for events carrying a *github.Repository.
 func repoTarget(inst *github.Installation, r *github.Repository) (target, Skip, bool) {
-	return targetOf(inst, r.GetOwner(), r.GetName(), r.GetID())
+	return targetOf(inst, r.GetOwner(), r.GetName(), r.GetID(), r.GetHTMLURL())
 }
 
 // actor converts a GitHub user.

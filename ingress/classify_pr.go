@@ -161,8 +161,22 @@ func (c classifier) workflowRun(p *github.WorkflowRunEvent) Decision {
 		HeadBranch:   run.GetHeadBranch(),
 		PRNumber:     pr,
 		Actor:        runActor(run, p.GetSender()),
+		FromFork:     fromFork(run.GetHeadRepository(), p.GetRepo()),
 	}
 	return c.relay(ev)
+}
+
+// fromFork reports whether a run's head repository is another repository
+// than the one the delivery is for: compared by id, else by full name. A
+// run without a head repository is the repository's own.
+func fromFork(head, repo *github.Repository) bool {
+	if head == nil {
+		return false
+	}
+	if head.GetID() != 0 && repo.GetID() != 0 {
+		return head.GetID() != repo.GetID()
+	}
+	return head.GetFullName() != "" && !strings.EqualFold(head.GetFullName(), repo.GetFullName())
 }
 
 // runActor is who triggered the run: triggering_actor, else actor, else

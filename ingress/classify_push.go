@@ -36,7 +36,7 @@ func (c classifier) push(p *github.PushEvent) Decision {
 	if !touched && !truncated {
 		return Skip{Reason: "push does not touch " + ConfigPath}
 	}
-	t, skip, ok := targetOf(p.GetInstallation(), repo.GetOwner(), repo.GetName(), repo.GetID())
+	t, skip, ok := targetOf(p.GetInstallation(), repo.GetOwner(), repo.GetName(), repo.GetID(), repo.GetHTMLURL())
 	if !ok {
 		return skip
 	}

@@ -54,7 +54,7 @@ func TestClassifyPushTouchingConfig(t *testing.T) {
 	if d.WorkflowID != "gh-config-Codertocat/Hello-World" {
 		t.Errorf("WorkflowID = %q", d.WorkflowID)
 	}
-	repo := workflows.Repo{Owner: "Codertocat", Name: "Hello-World", ID: 186853002}
+	repo := workflows.Repo{Owner: "Codertocat", Name: "Hello-World", ID: 186853002, HTMLURL: "https://github.com/Codertocat/Hello-World"}
 	if d.Input != (workflows.ConfigWorkflowInput{Settings: pushSettings(), Repo: repo, InstallationID: 1}) {
 		t.Errorf("Input = %+v", d.Input)
 	}

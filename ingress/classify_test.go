@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/code-factory/code-factory/internal/payloads"
 	"github.com/code-factory/code-factory/workflows"
 )
 
@@ -35,7 +36,7 @@ func TestClassifyAssignedToAgentStartsIssue(t *testing.T) {
 	}
 	wantInput := workflows.IssueWorkflowInput{
 		Settings:       s,
-		Repo:           workflows.Repo{Owner: "xmtplabs", Name: "coder-action", ID: 1184842494},
+		Repo:           workflows.Repo{Owner: "xmtplabs", Name: "coder-action", ID: 1184842494, HTMLURL: "https://github.com/xmtplabs/coder-action"},
 		IssueNumber:    raw.Issue.Number,
 		InstallationID: raw.Installation.ID,
 	}
@@ -231,6 +232,21 @@ func TestClassifyWorkflowRunFailure(t *testing.T) {
 	d, ok = classifyBytes(t, "workflow_run", body, testSettings()).(StartRelay)
 	if !ok || d.Input.Event.CIFailure.PRNumber != 0 {
 		t.Errorf("run without PRs: %#v", d)
+	}
+}
+
+// A fork's pull request can come from a branch named main; the head
+// repository, not the branch, says whose code ran.
+func TestClassifyWorkflowRunFromFork(t *testing.T) {
+	run := payloads.Run{ID: 9, Name: "CI", Path: ".github/workflows/ci.yml", HeadSHA: "abc", HeadBranch: "main", Conclusion: "failure", PRs: []int{3}, Actor: neekolas}
+	own := classifyBytes(t, "workflow_run", payloads.WorkflowRun(ownCapRepo, run), testSettings()).(StartRelay)
+	if own.Input.Event.CIFailure.FromFork {
+		t.Error("the repository's own run is marked as a fork's")
+	}
+	run.HeadRepo = payloads.Repo{Owner: "mallory", Name: "coder-action", ID: 4242}
+	fork := classifyBytes(t, "workflow_run", payloads.WorkflowRun(ownCapRepo, run), testSettings()).(StartRelay)
+	if !fork.Input.Event.CIFailure.FromFork {
+		t.Error("a fork's run on branch main is not marked as a fork's")
 	}
 }
 

@@ -56,8 +56,9 @@ func (in TemplateInputs) Parameters() []Parameter {
 
 // IssueTemplateInputs builds the inputs of a task that resolves an issue.
 // A nil cfg means the defaults.
-func IssueTemplateInputs(cfg *Config, owner, repo, issueURL string, issueNumber int, requester string) TemplateInputs {
-	in := baseInputs(cfg, owner, repo)
+// repoURL is the repository's web page as GitHub gave it.
+func IssueTemplateInputs(cfg *Config, repoURL, owner, repo, issueURL string, issueNumber int, requester string) TemplateInputs {
+	in := baseInputs(cfg, repoURL, repo)
 	in.AIPrompt = fmt.Sprintf("ISSUE_URL: %s\nREPO_OWNER: %s\nREPO_NAME: %s\nISSUE_NUMBER: %d\nREQUESTER: %s\n\n"+
 		"Use the /code-factory-issue skill to resolve the issue\n",
 		issueURL, owner, repo, issueNumber, requester)
@@ -66,19 +67,21 @@ func IssueTemplateInputs(cfg *Config, owner, repo, issueURL string, issueNumber 
 
 // JobTemplateInputs builds the inputs of a scheduled job's task: the job's
 // prompt, on the job's branch. A nil cfg means the defaults.
-func JobTemplateInputs(cfg *Config, owner, repo string, job ScheduledJob) TemplateInputs {
-	in := baseInputs(cfg, owner, repo)
+func JobTemplateInputs(cfg *Config, repoURL, repo string, job ScheduledJob) TemplateInputs {
+	in := baseInputs(cfg, repoURL, repo)
 	in.AIPrompt = job.Prompt
 	in.BaseBranch = job.Branch
 	return in
 }
 
-func baseInputs(cfg *Config, owner, repo string) TemplateInputs {
+// baseInputs takes the repository's web page from the caller: on GitHub
+// Enterprise it is not under https://github.com/.
+func baseInputs(cfg *Config, repoURL, repo string) TemplateInputs {
 	if cfg == nil {
 		cfg = Default()
 	}
 	in := TemplateInputs{
-		RepoURL:    "https://github.com/" + owner + "/" + repo,
+		RepoURL:    repoURL,
 		RepoName:   repo,
 		AIProvider: cfg.Harness.Provider,
 		Size:       cfg.Sandbox.Size,

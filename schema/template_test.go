@@ -10,7 +10,7 @@ func TestIssueTemplateInputs(t *testing.T) {
 	if !res.OK() {
 		t.Fatal(res.Errors)
 	}
-	in := IssueTemplateInputs(cfg, "acme", "repo", "https://github.com/acme/repo/issues/42", 42, "alice")
+	in := IssueTemplateInputs(cfg, "https://github.com/acme/repo", "acme", "repo", "https://github.com/acme/repo/issues/42", 42, "alice")
 	b, err := json.Marshal(in)
 	if err != nil {
 		t.Fatal(err)
@@ -29,7 +29,7 @@ func TestIssueTemplateInputs(t *testing.T) {
 
 func TestTemplateInputsDefaults(t *testing.T) {
 	for _, cfg := range []*Config{nil, Default(), {}} {
-		b, err := json.Marshal(IssueTemplateInputs(cfg, "o", "r", "u", 1, "me"))
+		b, err := json.Marshal(IssueTemplateInputs(cfg, "https://github.com/o/r", "o", "r", "u", 1, "me"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -42,7 +42,7 @@ func TestTemplateInputsDefaults(t *testing.T) {
 
 func TestJobTemplateInputs(t *testing.T) {
 	job := ScheduledJob{Name: "n", Branch: "develop", Schedule: "* * * * *", Prompt: "Do the thing."}
-	b, err := json.Marshal(JobTemplateInputs(nil, "o", "r", job))
+	b, err := json.Marshal(JobTemplateInputs(nil, "https://github.com/o/r", "r", job))
 	if err != nil {
 		t.Fatal(err)
 	}

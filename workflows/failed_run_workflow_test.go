@@ -211,6 +211,24 @@ func TestFailedRunWithoutMatchingHookDoesNothing(t *testing.T) {
 	}
 }
 
+// A fork's pull request from a branch named main matches a hook on main by
+// branch name, but a hook must never run a task on a fork's code.
+func TestFailedRunFromForkNeverStartsHook(t *testing.T) {
+	h := newHookHarness(t, tHookConfig)
+	run := hookRun("d-fork", 0)
+	run.CIFailure.FromFork = true
+	h.relayOK(run)
+	if len(h.started) != 0 {
+		t.Fatalf("failed-run workflows started = %q, want none", h.started)
+	}
+	if n := len(h.world.Coder.Requests()); n != 0 {
+		t.Fatalf("Coder requests = %d, want none", n)
+	}
+	if st := h.statuses(); len(st) != 0 {
+		t.Fatalf("commit statuses = %+v, want none", st)
+	}
+}
+
 func TestFailedRunHookMatchesWorkflowName(t *testing.T) {
 	h := newHookHarness(t, "[[on_event.failed_run]]\nworkflows = [\"CI\"]\nbranches = [\"main\"]\n")
 	h.agentWorksThenIdles()

@@ -8,6 +8,8 @@ import (
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
+
+	"github.com/code-factory/code-factory/activities"
 )
 
 // maxReasonLen bounds the failure reason quoted on the issue.
@@ -106,7 +108,7 @@ func failureReason(err error) string {
 	if errors.As(err, &te) {
 		msg = "a step timed out (" + te.TimeoutType().String() + ")"
 	}
-	msg = strings.TrimSpace(Sanitize(msg))
+	msg = strings.TrimSpace(activities.Sanitize(msg))
 	if len(msg) > maxReasonLen {
 		msg = msg[:maxReasonLen] + "…"
 	}

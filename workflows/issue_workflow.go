@@ -217,7 +217,7 @@ func (w *issueWorkflow) start(ctx workflow.Context) error {
 	if user.Matches != 1 {
 		return w.endWithStatus(ctx, statusNoCoderUser(ev.Sender.Login, user.Matches))
 	}
-	spec, err := w.taskSpec(ctx, user.Username, check.URL)
+	spec, err := w.taskSpec(ctx, user.Username, check)
 	if err != nil {
 		return err
 	}
@@ -251,13 +251,14 @@ func (w *issueWorkflow) start(ctx workflow.Context) error {
 
 // taskSpec is what to create, from the repository's config file if it has
 // one. An invalid config file is explained on the issue and ends the workflow.
-func (w *issueWorkflow) taskSpec(ctx workflow.Context, owner, issueURL string) (*coder.CreateSpec, error) {
+func (w *issueWorkflow) taskSpec(ctx workflow.Context, owner string, issue activities.IssueCheck) (*coder.CreateSpec, error) {
+	issueURL := issue.URL
 	name, err := TaskName(w.in.Settings.TaskNamePrefix, w.in.Repo.Name, w.in.IssueNumber)
 	if err != nil {
 		return nil, temporal.NewNonRetryableApplicationError(err.Error(), "BadTaskName", nil)
 	}
 	var plan activities.TaskPlan
-	in := activities.PlanTaskInput{Issue: w.issueRef(), IssueURL: issueURL, Requester: w.carry.Requester.Login}
+	in := activities.PlanTaskInput{Issue: w.issueRef(), IssueURL: issueURL, Requester: w.carry.Requester.Login, Title: issue.Title}
 	if err := workflow.ExecuteActivity(githubCtx(ctx), a.PlanTask, in).Get(ctx, &plan); err != nil {
 		return nil, err
 	}

@@ -13,7 +13,7 @@ import (
 )
 
 func jobRun() activities.JobRun {
-	inputs, _ := json.Marshal(schema.JobTemplateInputs(nil, tOwner, tRepo, schema.ScheduledJob{Name: "nightly", Branch: "develop", Prompt: "Tidy up."}))
+	inputs, _ := json.Marshal(schema.JobTemplateInputs(nil, "https://github.com/"+tOwner+"/"+tRepo, tRepo, schema.ScheduledJob{Name: "nightly", Branch: "develop", Prompt: "Tidy up."}))
 	return activities.JobRun{
 		TaskNamePrefix: "gh", InstallationID: 7, Repo: activities.Repo{Owner: tOwner, Name: tRepo},
 		Job:   schema.ScheduledJob{Name: "nightly", Branch: "develop", Schedule: "0 3 * * *", Prompt: "Tidy up."},

@@ -2,8 +2,9 @@ package workflows
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
+
+	"github.com/code-factory/code-factory/activities"
 )
 
 // feedbackInstructions is the instruction block coder-action sends with
@@ -28,7 +29,7 @@ func FormatComment(kind EventKind, c Comment) string {
 			fmt.Fprintf(&b, ":%d", c.Line)
 		}
 	}
-	fmt.Fprintf(&b, "\n\n%s\n\n[COMMENT]\n%s\n[END COMMENT]", feedbackInstructions, Sanitize(c.Body))
+	fmt.Fprintf(&b, "\n\n%s\n\n[COMMENT]\n%s\n[END COMMENT]", feedbackInstructions, activities.Sanitize(c.Body))
 	return b.String()
 }
 
@@ -36,44 +37,6 @@ func FormatComment(kind EventKind, c Comment) string {
 // header block.
 func JoinInputs(inputs []string) string {
 	return strings.Join(inputs, "\n\n---\n\n")
-}
-
-var htmlComment = regexp.MustCompile(`(?s)<!--.*?-->`)
-
-// Sanitize removes what a human reader of the comment cannot see but the
-// agent would read: HTML comments, zero-width characters and bidirectional
-// control characters.
-func Sanitize(s string) string {
-	s = htmlComment.ReplaceAllString(s, "")
-	// An unterminated "<!--" hides the rest of the comment when rendered.
-	if i := strings.Index(s, "<!--"); i >= 0 {
-		s = s[:i]
-	}
-	return strings.Map(func(r rune) rune {
-		if invisible(r) {
-			return -1
-		}
-		return r
-	}, s)
-}
-
-// invisible reports zero-width and bidirectional-control characters.
-func invisible(r rune) bool {
-	switch {
-	case r >= 0x200B && r <= 0x200F: // zero-width space/joiners, LRM, RLM
-		return true
-	case r >= 0x202A && r <= 0x202E: // bidi embeddings and overrides
-		return true
-	case r >= 0x2060 && r <= 0x2064: // word joiner, invisible operators
-		return true
-	case r >= 0x2066 && r <= 0x2069: // bidi isolates
-		return true
-	case r == 0xFEFF || r == 0x180E || r == 0x061C || r == 0x00AD:
-		return true
-	case r >= 0xE0000 && r <= 0xE007F: // tag characters
-		return true
-	}
-	return false
 }
 
 // Status texts of the issue's status comment.
@@ -111,7 +74,7 @@ func statusGoneInCoder(agent string) string {
 // agentErrorNote explains a chat in error; the message is Coder's
 // last_error, which names the problem (a provider, a quota) and never a token.
 func agentErrorNote(msg string) string {
-	return "The agent stopped with an error: " + Sanitize(msg) + "\nReply on this issue to have it try again, or check the chat in Coder."
+	return "The agent stopped with an error: " + activities.Sanitize(msg) + "\nReply on this issue to have it try again, or check the chat in Coder."
 }
 
 func statusNotPermitted(assigner, agent string) string {

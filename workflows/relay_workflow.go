@@ -94,6 +94,10 @@ func (r *relay) pullRequest(ctx workflow.Context) (int, bool, error) {
 // workflow file, head commit and branch, which outlives the relay.
 func (r *relay) failedRunHook(ctx workflow.Context) error {
 	f := r.ev.CIFailure
+	if f.FromFork {
+		r.logger.Info("failed run is a fork's; hooks never run on a fork's code", "run", f.RunID, "branch", f.HeadBranch)
+		return nil
+	}
 	var m activities.HookMatch
 	in := activities.HookMatchInput{InstallationID: r.ev.InstallationID, Repo: r.ev.Repo, Run: *f}
 	if err := workflow.ExecuteActivity(githubCtx(ctx), a.MatchFailedRunHook, in).Get(ctx, &m); err != nil {

@@ -178,22 +178,29 @@ func (c *Client) DefaultBranch(ctx context.Context, owner, repo string) (string,
 
 // GetFile returns a file's content at ref ("" = the default branch).
 // A missing file, or a path that is not a regular file, is found=false.
-func (c *Client) GetFile(ctx context.Context, owner, repo, path, ref string) (content []byte, found bool, err error) {
+func (c *Client) GetFile(ctx context.Context, owner, repo, path, ref string) (File, bool, error) {
 	file, _, _, err := c.gh.Repositories.GetContents(ctx, owner, repo, path, &gh.RepositoryContentGetOptions{Ref: ref})
 	if isNotFound(err) {
-		return nil, false, nil
+		return File{}, false, nil
 	}
 	if err != nil {
-		return nil, false, fmt.Errorf("get %s from %s/%s@%s: %w", path, owner, repo, ref, err)
+		return File{}, false, fmt.Errorf("get %s from %s/%s@%s: %w", path, owner, repo, ref, err)
 	}
 	if file == nil || file.GetType() != "file" {
-		return nil, false, nil
+		return File{}, false, nil
 	}
 	s, err := file.GetContent()
 	if err != nil {
-		return nil, false, fmt.Errorf("decode %s from %s/%s@%s: %w", path, owner, repo, ref, err)
+		return File{}, false, fmt.Errorf("decode %s from %s/%s@%s: %w", path, owner, repo, ref, err)
 	}
-	return []byte(s), true, nil
+	return File{Content: []byte(s), HTMLURL: file.GetHTMLURL()}, true, nil
+}
+
+// File is a file read from a repository: its content and its web page
+// (html_url of the contents API, GitHub Enterprise's host included).
+type File struct {
+	Content []byte
+	HTMLURL string
 }
 
 // CreateCommitStatus sets a commit status on sha.

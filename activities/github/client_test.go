@@ -239,13 +239,17 @@ func TestGetFileAndDefaultBranch(t *testing.T) {
 	}
 	for _, ref := range []string{"", "trunk"} {
 		got, found, err := c.GetFile(ctx, owner, repo, ".code-factory/config.toml", ref)
-		if err != nil || !found || string(got) != string(content) {
+		wantURL := "https://github.com/acme/widgets/blob/" + ref + "/.code-factory/config.toml"
+		if ref == "" {
+			wantURL = "https://github.com/acme/widgets/blob/trunk/.code-factory/config.toml"
+		}
+		if err != nil || !found || string(got.Content) != string(content) || got.HTMLURL != wantURL {
 			t.Errorf("ref %q: found %v err %v content %q", ref, found, err, got)
 		}
 	}
 	for _, tc := range []struct{ path, ref string }{{".code-factory/config.toml", "feature"}, {"missing.toml", ""}} {
 		got, found, err := c.GetFile(ctx, owner, repo, tc.path, tc.ref)
-		if err != nil || found || got != nil {
+		if err != nil || found || got.Content != nil {
 			t.Errorf("%s@%s: found %v err %v", tc.path, tc.ref, found, err)
 		}
 	}

@@ -14,12 +14,18 @@ import (
 var ErrInvalidArgument = errors.New("invalid argument")
 
 // UpsertMarkedComment keeps one comment per issue identified by marker, the
-// start of its body. It edits knownID when given (falling back when that
-// comment is gone), else the first comment whose body starts with marker,
-// else creates one. It returns the comment's id.
-func (c *Client) UpsertMarkedComment(ctx context.Context, owner, repo string, n int, marker, body string, knownID int64) (int64, error) {
+// start of its body, written by author (the App's bot login). It edits
+// knownID when given (falling back when that comment is gone), else the
+// first comment by author whose body starts with marker, else creates one.
+// Anyone can paste the marker into a comment; only author's count, so a
+// spoofed status comment is never edited or trusted. It returns the
+// comment's id.
+func (c *Client) UpsertMarkedComment(ctx context.Context, owner, repo string, n int, marker, author, body string, knownID int64) (int64, error) {
 	if marker == "" || !strings.HasPrefix(body, marker) {
 		return 0, fmt.Errorf("upsert comment on %s/%s#%d: body must start with the marker: %w", owner, repo, n, ErrInvalidArgument)
+	}
+	if author == "" {
+		return 0, fmt.Errorf("upsert comment on %s/%s#%d: no author to match the marker against: %w", owner, repo, n, ErrInvalidArgument)
 	}
 	if knownID != 0 {
 		id, err := c.editComment(ctx, owner, repo, knownID, body)
@@ -30,7 +36,7 @@ func (c *Client) UpsertMarkedComment(ctx context.Context, owner, repo string, n 
 			return 0, err
 		}
 	}
-	existing, err := c.findMarkedComment(ctx, owner, repo, n, marker)
+	existing, err := c.findMarkedComment(ctx, owner, repo, n, marker, author)
 	if err != nil {
 		return 0, err
 	}
@@ -48,9 +54,9 @@ func (c *Client) editComment(ctx context.Context, owner, repo string, id int64, 
 	return cm.GetID(), nil
 }
 
-// findMarkedComment returns the id of the issue's first comment whose body
-// starts with marker, or 0, reading every page.
-func (c *Client) findMarkedComment(ctx context.Context, owner, repo string, n int, marker string) (int64, error) {
+// findMarkedComment returns the id of the issue's first comment by author
+// whose body starts with marker, or 0, reading every page.
+func (c *Client) findMarkedComment(ctx context.Context, owner, repo string, n int, marker, author string) (int64, error) {
 	opts := &gh.IssueListCommentsOptions{ListOptions: gh.ListOptions{PerPage: perPage}}
 	for {
 		comments, resp, err := c.gh.Issues.ListComments(ctx, owner, repo, n, opts)
@@ -58,7 +64,7 @@ func (c *Client) findMarkedComment(ctx context.Context, owner, repo string, n in
 			return 0, fmt.Errorf("list comments of %s/%s#%d: %w", owner, repo, n, err)
 		}
 		for _, cm := range comments {
-			if strings.HasPrefix(cm.GetBody(), marker) {
+			if strings.EqualFold(cm.GetUser().GetLogin(), author) && strings.HasPrefix(cm.GetBody(), marker) {
 				return cm.GetID(), nil
 			}
 		}

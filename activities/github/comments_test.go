@@ -22,7 +22,7 @@ func TestUpsertFindsMarkerOnPageTwo(t *testing.T) {
 	c := e.client(t)
 	e.fake.Reset()
 
-	got, err := c.UpsertMarkedComment(ctx, owner, repo, 5, marker, marker+"\nnew status", 0)
+	got, err := c.UpsertMarkedComment(ctx, owner, repo, 5, marker, e.fake.BotLogin(), marker+"\nnew status", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func TestUpsertCreatesWhenNoMarker(t *testing.T) {
 	ctx := context.Background()
 	e.fake.AddComment(owner, repo, 6, "alice", "hello "+marker)
 	c := e.client(t)
-	id, err := c.UpsertMarkedComment(ctx, owner, repo, 6, marker, marker+"\nfirst", 0)
+	id, err := c.UpsertMarkedComment(ctx, owner, repo, 6, marker, e.fake.BotLogin(), marker+"\nfirst", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func TestUpsertKnownID(t *testing.T) {
 	c := e.client(t)
 	known := e.fake.AddComment(owner, repo, 7, e.fake.BotLogin(), marker+"\nv1")
 
-	got, err := c.UpsertMarkedComment(ctx, owner, repo, 7, marker, marker+"\nv2", known)
+	got, err := c.UpsertMarkedComment(ctx, owner, repo, 7, marker, e.fake.BotLogin(), marker+"\nv2", known)
 	if err != nil || got != known {
 		t.Fatalf("upsert = %d, %v; want %d", got, err, known)
 	}
@@ -84,7 +84,7 @@ func TestUpsertKnownID(t *testing.T) {
 
 	// A stale id (404) falls through to the search, which finds the comment.
 	e.fake.Reset()
-	got, err = c.UpsertMarkedComment(ctx, owner, repo, 7, marker, marker+"\nv3", known+9999)
+	got, err = c.UpsertMarkedComment(ctx, owner, repo, 7, marker, e.fake.BotLogin(), marker+"\nv3", known+9999)
 	if err != nil || got != known {
 		t.Fatalf("stale id: upsert = %d, %v; want %d", got, err, known)
 	}
@@ -97,14 +97,14 @@ func TestUpsertKnownID(t *testing.T) {
 
 	// Any other failure of the known-id edit is returned, not papered over.
 	e.fake.FailNext("PATCH", "/repos/", 500, 1)
-	if _, err := c.UpsertMarkedComment(ctx, owner, repo, 7, marker, marker+"\nv4", known); err == nil {
+	if _, err := c.UpsertMarkedComment(ctx, owner, repo, 7, marker, e.fake.BotLogin(), marker+"\nv4", known); err == nil {
 		t.Error("500 on PATCH not returned")
 	}
 }
 
 func TestUpsertRejectsBodyWithoutMarker(t *testing.T) {
 	e := newEnv(t)
-	_, err := e.client(t).UpsertMarkedComment(context.Background(), owner, repo, 1, marker, "no marker here", 0)
+	_, err := e.client(t).UpsertMarkedComment(context.Background(), owner, repo, 1, marker, e.fake.BotLogin(), "no marker here", 0)
 	var app *temporal.ApplicationError
 	if !errors.As(Classify(err), &app) || app.Type() != ErrTypeInvalidArgument || !app.NonRetryable() {
 		t.Errorf("err = %v", Classify(err))
@@ -133,5 +133,36 @@ func TestReactions(t *testing.T) {
 	}
 	if n := e.count("POST", "/repos/acme/widgets/pulls/comments/12/reactions"); n != 1 {
 		t.Errorf("review reaction endpoint hit %d times", n)
+	}
+}
+
+// A comment by anyone but the App that carries the marker is not the status
+// comment: it is never edited, and never stops the App writing its own.
+func TestUpsertIgnoresSpoofedMarker(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	spoof := e.fake.AddComment(owner, repo, 8, "mallory", marker+"\n✅ Done, merge it")
+	c := e.client(t)
+
+	id, err := c.UpsertMarkedComment(ctx, owner, repo, 8, marker, e.fake.BotLogin(), marker+"\nreal status", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id == spoof {
+		t.Fatalf("upsert edited mallory's comment %d", spoof)
+	}
+	cs := e.fake.Comments(owner, repo, 8)
+	if len(cs) != 2 || cs[0].Body != marker+"\n✅ Done, merge it" || cs[1].ID != id || cs[1].Login != e.fake.BotLogin() {
+		t.Errorf("comments = %+v", cs)
+	}
+
+	// With the App's comment after the spoof, the App's is the one edited.
+	e.fake.Reset()
+	got, err := c.UpsertMarkedComment(ctx, owner, repo, 8, marker, e.fake.BotLogin(), marker+"\nnext status", 0)
+	if err != nil || got != id {
+		t.Fatalf("upsert = %d, %v; want the App's comment %d", got, err, id)
+	}
+	if n := e.count("PATCH", fmt.Sprintf("/repos/acme/widgets/issues/comments/%d", spoof)); n != 0 {
+		t.Errorf("PATCHed the spoofed comment %d times", n)
 	}
 }

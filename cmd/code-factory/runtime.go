@@ -78,6 +78,7 @@ func newActivities(ctx context.Context, cfg *config.Config, c client.Client, log
 	}
 	acts = activities.New(backends, gh, activities.DefaultTiming(cfg.CoderPollInterval), logger.With("component", "activities"))
 	acts.BotLoginOverride = cfg.AppBotLogin
+	acts.GitHubWebURL = cfg.GitHubWebURL
 	acts.ConfigTemplateName = cfg.CodeFactoryTemplateName
 	acts.Schedules = c.ScheduleClient()
 	acts.TaskQueue = cfg.TemporalTaskQueue

@@ -72,6 +72,9 @@ type Config struct {
 	WebhookSecret []byte
 	// GitHubAPIURL is the REST base URL, always ending in "/".
 	GitHubAPIURL string
+	// GitHubWebURL is GitHub's web root derived from GitHubAPIURL, ending
+	// in "/": the fallback for links when a payload has no html_url.
+	GitHubWebURL string
 	// GitHubGraphQLURL is the GraphQL endpoint.
 	GitHubGraphQLURL string
 	// AgentGitHubUsername is the coding agent's GitHub login.
@@ -244,6 +247,7 @@ func (l *loader) loadGitHub(c *Config, needs Needs) {
 	} else {
 		c.GitHubGraphQLURL = graphQLURL(c.GitHubAPIURL)
 	}
+	c.GitHubWebURL = webURL(c.GitHubAPIURL)
 }
 
 // loadCoder reads the Coder settings.

@@ -97,6 +97,7 @@ func TestLoadDefaults(t *testing.T) {
 		WebhookSecret:           []byte("whsec-value"),
 		GitHubAPIURL:            "https://api.github.com/",
 		GitHubGraphQLURL:        "https://api.github.com/graphql",
+		GitHubWebURL:            "https://github.com/",
 		AgentGitHubUsername:     "coder-agent",
 		CoderURL:                "https://coder.example.com",
 		CoderToken:              "tok-value",
@@ -182,6 +183,24 @@ func TestGraphQLURL(t *testing.T) {
 		}
 		if !strings.HasSuffix(c.GitHubAPIURL, "/") {
 			t.Errorf("api %q: GitHubAPIURL %q lacks trailing slash", tc.api, c.GitHubAPIURL)
+		}
+	}
+}
+
+// Links GitHub did not send are built on the web root of GITHUB_API_URL.
+func TestGitHubWebURL(t *testing.T) {
+	for _, tc := range []struct{ api, want string }{
+		{"", "https://github.com/"},
+		{"https://ghe.corp/api/v3/", "https://ghe.corp/"},
+		{"https://api.acme.ghe.com/", "https://acme.ghe.com/"},
+		{"http://127.0.0.1:9999/", "http://127.0.0.1:9999/"},
+	} {
+		c, err := Load(env(map[string]string{"GITHUB_API_URL": tc.api}), files(nil), 0)
+		if err != nil {
+			t.Fatalf("%q: %v", tc.api, err)
+		}
+		if c.GitHubWebURL != tc.want {
+			t.Errorf("api %q: web %q, want %q", tc.api, c.GitHubWebURL, tc.want)
 		}
 	}
 }

@@ -118,6 +118,21 @@ func graphQLURL(apiURL string) string {
 	return apiURL + "graphql"
 }
 
+// webURL derives GitHub's web root from the REST base, for links GitHub
+// did not send: api.github.com is github.com, GitHub Enterprise Server's
+// "https://HOST/api/v3/" is "https://HOST/", and GHE.com's
+// "https://api.SUB.ghe.com/" is "https://SUB.ghe.com/". Anything else is
+// taken as its own web root.
+func webURL(apiURL string) string {
+	if base, ok := strings.CutSuffix(apiURL, "/api/v3/"); ok {
+		return base + "/"
+	}
+	if rest, ok := strings.CutPrefix(apiURL, "https://api."); ok {
+		return "https://" + rest
+	}
+	return apiURL
+}
+
 // port parses a TCP port number in 1-65535.
 func (l *loader) port(name string, def int) int {
 	v := l.get(name)

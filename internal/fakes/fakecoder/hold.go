@@ -3,6 +3,8 @@ package fakecoder
 import (
 	"bytes"
 	"net/http"
+	"strings"
+	"sync"
 )
 
 // HoldCreates makes every later create (task or chat) happen at once but
@@ -59,3 +61,49 @@ type bufferedWriter struct {
 func (b *bufferedWriter) Header() http.Header         { return b.header }
 func (b *bufferedWriter) WriteHeader(code int)        { b.status = code }
 func (b *bufferedWriter) Write(p []byte) (int, error) { return b.body.Write(p) }
+
+// Stall keeps every later request whose method and path match (path by
+// prefix) from being answered until Release: a Coder call that takes as long
+// as the test wants. Held is closed once the first such request waits.
+type Stall struct {
+	method, prefix string
+	held           chan struct{}
+	heldOnce       sync.Once
+	release        chan struct{}
+	releaseOnce    sync.Once
+}
+
+// Held is closed when a request is first being held.
+func (st *Stall) Held() <-chan struct{} { return st.held }
+
+// Release lets held and later matching requests through.
+func (st *Stall) Release() { st.releaseOnce.Do(func() { close(st.release) }) }
+
+// StallRequests installs a Stall for method and path prefix.
+func (s *Server) StallRequests(method, pathPrefix string) *Stall {
+	st := &Stall{method: method, prefix: pathPrefix, held: make(chan struct{}), release: make(chan struct{})}
+	s.mu.Lock()
+	s.stalls = append(s.stalls, st)
+	s.mu.Unlock()
+	return st
+}
+
+// waitStalls blocks r while a matching Stall is not released, or until the
+// client goes away (false).
+func (s *Server) waitStalls(r *http.Request) bool {
+	s.mu.Lock()
+	stalls := append([]*Stall(nil), s.stalls...)
+	s.mu.Unlock()
+	for _, st := range stalls {
+		if st.method != r.Method || !strings.HasPrefix(r.URL.Path, st.prefix) {
+			continue
+		}
+		st.heldOnce.Do(func() { close(st.held) })
+		select {
+		case <-st.release:
+		case <-r.Context().Done():
+			return false
+		}
+	}
+	return true
+}

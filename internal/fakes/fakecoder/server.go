@@ -108,6 +108,7 @@ type Server struct {
 	ends       map[string]int       // task or chat id → deletes or archives
 	created    []CreateRecord
 	createHold chan struct{} // set by HoldCreates
+	stalls     []*Stall      // set by StallRequests
 }
 
 type templateRec struct {
@@ -244,6 +245,9 @@ func (s *Server) routes() http.Handler {
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		s.record(Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Body: body})
+		if !s.waitStalls(r) {
+			return
+		}
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		if u, ok := s.caller(r); !ok {
 			s.writeError(sw, http.StatusUnauthorized, errorResponse{

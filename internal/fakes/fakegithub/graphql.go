@@ -100,7 +100,7 @@ func (s *Server) graphql(r *http.Request) reply {
 			"number": n,
 			"title":  fmt.Sprintf("Issue %d", n),
 			"state":  state,
-			"url":    htmlURL(owner, name, "issues", n),
+			"url":    s.htmlURL(owner, name, "issues", n),
 		})
 	}
 	return jsonReply(http.StatusOK, map[string]any{"data": map[string]any{

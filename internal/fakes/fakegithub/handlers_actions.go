@@ -33,7 +33,7 @@ func (s *Server) listJobs(r *http.Request) reply {
 		}
 		b["url"] = s.apiURL(fmt.Sprintf("%s/actions/jobs/%d", repoPath, j.ID))
 		b["run_url"] = s.apiURL(fmt.Sprintf("%s/actions/runs/%d", repoPath, runID))
-		b["html_url"] = fmt.Sprintf("https://github.com/%s/%s/actions/runs/%d/job/%d", owner, repo, runID, j.ID)
+		b["html_url"] = fmt.Sprintf("%s%s/%s/actions/runs/%d/job/%d", s.opts.WebURL, owner, repo, runID, j.ID)
 		out = append(out, b)
 	}
 	rep := jsonReply(http.StatusOK, map[string]any{"total_count": len(jobs), "jobs": out})

@@ -13,8 +13,8 @@ func pathInt(r *http.Request, name string) (int64, bool) {
 	return v, err == nil && v > 0
 }
 
-func htmlURL(owner, repo, kind string, n int) string {
-	return fmt.Sprintf("https://github.com/%s/%s/%s/%d", owner, repo, kind, n)
+func (s *Server) htmlURL(owner, repo, kind string, n int) string {
+	return fmt.Sprintf("%s%s/%s/%s/%d", s.opts.WebURL, owner, repo, kind, n)
 }
 
 // getIssue answers GET /repos/{owner}/{repo}/issues/{n}. A number that is
@@ -47,7 +47,7 @@ func (s *Server) issueJSON(owner, repo string, is *Issue, pr *PullRequest) map[s
 	b["comments_url"] = s.apiURL(path + "/comments")
 	b["events_url"] = s.apiURL(path + "/events")
 	b["labels_url"] = s.apiURL(path + "/labels{/name}")
-	b["html_url"] = htmlURL(owner, repo, "issues", is.Number)
+	b["html_url"] = s.htmlURL(owner, repo, "issues", is.Number)
 	b["id"] = userID(fmt.Sprintf("%s#%d", repoPath, is.Number))
 	b["number"] = is.Number
 	b["title"] = is.Title
@@ -79,7 +79,7 @@ func (s *Server) issueJSON(owner, repo string, is *Issue, pr *PullRequest) map[s
 	b["comments"] = len(s.st.issueComments(owner, repo, is.Number))
 	if pr != nil {
 		pullPath := fmt.Sprintf("%s/pulls/%d", repoPath, pr.Number)
-		html := htmlURL(owner, repo, "pull", pr.Number)
+		html := s.htmlURL(owner, repo, "pull", pr.Number)
 		b["pull_request"] = map[string]any{
 			"url": s.apiURL(pullPath), "html_url": html,
 			"diff_url": html + ".diff", "patch_url": html + ".patch", "merged_at": nil,
@@ -122,7 +122,7 @@ func (s *Server) commentJSON(c *storedComment) map[string]any {
 	repoPath := fmt.Sprintf("repos/%s/%s", c.owner, c.repo)
 	b["id"] = c.ID
 	b["url"] = s.apiURL(fmt.Sprintf("%s/issues/comments/%d", repoPath, c.ID))
-	b["html_url"] = fmt.Sprintf("%s#issuecomment-%d", htmlURL(c.owner, c.repo, "issues", c.issue), c.ID)
+	b["html_url"] = fmt.Sprintf("%s#issuecomment-%d", s.htmlURL(c.owner, c.repo, "issues", c.issue), c.ID)
 	b["issue_url"] = s.apiURL(fmt.Sprintf("%s/issues/%d", repoPath, c.issue))
 	b["body"] = c.Body
 	b["user"] = s.user(c.Login)

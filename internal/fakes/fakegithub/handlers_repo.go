@@ -24,7 +24,7 @@ func (s *Server) getRepo(r *http.Request) reply {
 	b["owner"] = s.user(owner)
 	b["default_branch"] = rs.defaultBranch
 	b["url"] = s.apiURL("repos/" + owner + "/" + repo)
-	b["html_url"] = "https://github.com/" + owner + "/" + repo
+	b["html_url"] = s.opts.WebURL + owner + "/" + repo
 	b["id"] = userID(owner + "/" + repo)
 	return jsonReply(http.StatusOK, b)
 }
@@ -34,7 +34,7 @@ func (s *Server) pullJSON(tmpl, owner, repo string, pr *PullRequest) map[string]
 	repoPath := fmt.Sprintf("repos/%s/%s", owner, repo)
 	b["url"] = s.apiURL(fmt.Sprintf("%s/pulls/%d", repoPath, pr.Number))
 	b["issue_url"] = s.apiURL(fmt.Sprintf("%s/issues/%d", repoPath, pr.Number))
-	b["html_url"] = htmlURL(owner, repo, "pull", pr.Number)
+	b["html_url"] = s.htmlURL(owner, repo, "pull", pr.Number)
 	b["id"] = userID(fmt.Sprintf("%s!%d", repoPath, pr.Number))
 	b["number"] = pr.Number
 	b["state"] = pr.State
@@ -151,7 +151,7 @@ func (s *Server) getContents(r *http.Request) reply {
 	repoPath := fmt.Sprintf("repos/%s/%s", owner, repo)
 	self := s.apiURL(fmt.Sprintf("%s/contents/%s?ref=%s", repoPath, p, url.QueryEscape(shownRef)))
 	gitURL := s.apiURL(fmt.Sprintf("%s/git/blobs/%s", repoPath, sha))
-	html := fmt.Sprintf("https://github.com/%s/%s/blob/%s/%s", owner, repo, shownRef, p)
+	html := fmt.Sprintf("%s%s/%s/blob/%s/%s", s.opts.WebURL, owner, repo, shownRef, p)
 	b := s.tmpl.get("content")
 	b["type"] = "file"
 	b["encoding"] = "base64"
@@ -238,7 +238,7 @@ func (s *Server) compare(r *http.Request) reply {
 	repoPath := fmt.Sprintf("repos/%s/%s", owner, repo)
 	return jsonReply(http.StatusOK, map[string]any{
 		"url":           s.apiURL(fmt.Sprintf("%s/compare/%s...%s", repoPath, base, head)),
-		"html_url":      fmt.Sprintf("https://github.com/%s/%s/compare/%s...%s", owner, repo, base, head),
+		"html_url":      fmt.Sprintf("%s%s/%s/compare/%s...%s", s.opts.WebURL, owner, repo, base, head),
 		"status":        status,
 		"ahead_by":      ahead,
 		"behind_by":     0,

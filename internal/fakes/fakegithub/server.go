@@ -38,6 +38,9 @@ type Options struct {
 	PublicKey *rsa.PublicKey
 	// Logger receives one debug line per request; nil discards.
 	Logger *slog.Logger
+	// WebURL is the web root of every html_url, ending in "/";
+	// "" is "https://github.com/". A GitHub Enterprise test sets its host.
+	WebURL string
 }
 
 // Server is the fake GitHub. Create it with New and stop it with Close.
@@ -72,6 +75,9 @@ func New(opts Options) *Server {
 		gql:  newGraphQLPatterns(),
 		st:   newState(),
 		done: make(chan struct{}),
+	}
+	if s.opts.WebURL == "" {
+		s.opts.WebURL = "https://github.com/"
 	}
 	s.routes()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

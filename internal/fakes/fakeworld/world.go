@@ -52,6 +52,9 @@ type Options struct {
 	ChatIdentity coder.Identity
 	// Logger for both fakes; nil discards.
 	Logger *slog.Logger
+	// GitHubWebURL is the fake GitHub's web root (html_url links) and the
+	// activities' GitHubWebURL; "" is "https://github.com/".
+	GitHubWebURL string
 }
 
 // New starts both fakes with a fresh App key and the default Coder seed.
@@ -69,7 +72,10 @@ func New(opts Options) (*World, error) {
 		return nil, err
 	}
 	cs.SeedDefault()
-	gh := fakegithub.New(fakegithub.Options{AppID: AppID, PublicKey: &key.PublicKey, Logger: opts.Logger})
+	if opts.GitHubWebURL == "" {
+		opts.GitHubWebURL = "https://github.com/"
+	}
+	gh := fakegithub.New(fakegithub.Options{AppID: AppID, PublicKey: &key.PublicKey, Logger: opts.Logger, WebURL: opts.GitHubWebURL})
 	return &World{
 		opts:   opts,
 		GitHub: gh,
@@ -109,6 +115,7 @@ func (w *World) Activities(timing activities.Timing, logger *slog.Logger) (*acti
 	}
 	acts := activities.New(backends, gh, timing, logger)
 	acts.ConfigTemplateName = ConfigTemplate
+	acts.GitHubWebURL = w.opts.GitHubWebURL
 	return acts, nil
 }
 
