@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
@@ -116,6 +117,20 @@ func (a *Activities) bot(ctx context.Context) (string, error) {
 	}
 	a.botLogin = login
 	return login, nil
+}
+
+// logger is the base logger enriched with the activity's type, workflow
+// and attempt when ctx is an activity's.
+func (a *Activities) logger(ctx context.Context) *slog.Logger {
+	l := a.Logger
+	if l == nil {
+		l = slog.New(slog.DiscardHandler)
+	}
+	if !activity.IsActivity(ctx) {
+		return l
+	}
+	info := activity.GetInfo(ctx)
+	return l.With("activity", info.ActivityType.Name, "workflow_id", info.WorkflowExecution.ID, "attempt", info.Attempt)
 }
 
 // installation mints a client for one installation.

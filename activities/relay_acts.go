@@ -14,8 +14,10 @@ type LinkedIssueInput struct {
 	PRNumber       int   `json:"pr_number"`
 }
 
-// LinkedIssue returns the first issue the pull request closes
-// (closingIssuesReferences), or 0 when it is linked to none.
+// LinkedIssue returns the first issue of the pull request's own repository
+// that it closes (closingIssuesReferences), or 0 when it closes none. A
+// reference to another repository's issue ("Fixes other/repo#7") is never
+// routed to this repository's issue 7.
 func (a *Activities) LinkedIssue(ctx context.Context, in LinkedIssueInput) (int, error) {
 	c, err := a.installation(in.InstallationID)
 	if err != nil {
@@ -25,10 +27,14 @@ func (a *Activities) LinkedIssue(ctx context.Context, in LinkedIssueInput) (int,
 	if err != nil {
 		return 0, ghapi.Classify(err)
 	}
-	if len(issues) == 0 {
-		return 0, nil
+	for _, is := range issues {
+		if strings.EqualFold(is.Repo, in.Repo.FullName()) {
+			return is.Number, nil
+		}
+		a.logger(ctx).Info("pull request closes an issue of another repository; not routed",
+			"repo", in.Repo.FullName(), "pr", in.PRNumber, "issue_repo", is.Repo, "issue", is.Number)
 	}
-	return issues[0], nil
+	return 0, nil
 }
 
 // RunPRInput asks which agent pull request a failed run belongs to.

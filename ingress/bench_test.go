@@ -15,6 +15,9 @@ func (nopDispatcher) SignalWithStartIssue(context.Context, StartIssue) error   {
 func (nopDispatcher) SignalIssue(context.Context, SignalIssue) error           { return nil }
 func (nopDispatcher) StartRelay(context.Context, StartRelay) error             { return nil }
 func (nopDispatcher) SignalWithStartConfig(context.Context, StartConfig) error { return nil }
+func (nopDispatcher) SignalWithStartPRRelay(context.Context, StartPRRelay) error {
+	return nil
+}
 
 // BenchmarkWebhookComment posts a signed issue comment through the echo
 // handler: verify, parse, classify, dispatch (no-op), respond, log.

@@ -191,6 +191,16 @@ func (c classifier) issueEvent(kind workflows.EventKind, t target, issue int, se
 	}
 }
 
+// prRelay sends a comment or review on pull request pr to the pull
+// request's relay workflow.
+func (c classifier) prRelay(t target, ev workflows.IssueEvent, pr int) StartPRRelay {
+	return StartPRRelay{
+		WorkflowID: workflows.PRRelayWorkflowID(c.s.TaskNamePrefix, t.repo.Owner, t.repo.Name, pr),
+		Input:      workflows.PRRelayInput{Settings: c.s, InstallationID: t.inst, Repo: t.repo, PRNumber: pr},
+		Event:      ev,
+	}
+}
+
 // relay wraps an event in a StartRelay keyed by the delivery id.
 func (c classifier) relay(ev workflows.IssueEvent) StartRelay {
 	return StartRelay{

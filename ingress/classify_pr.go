@@ -43,7 +43,7 @@ func (c classifier) issueComment(p *github.IssueCommentEvent) Decision {
 		comment.PRNumber = issue.GetNumber()
 		ev := c.issueEvent(workflows.KindPRComment, t, 0, p.GetSender())
 		ev.Comment = comment
-		return c.relay(ev)
+		return c.prRelay(t, ev, issue.GetNumber())
 	}
 	ev := c.issueEvent(workflows.KindIssueComment, t, issue.GetNumber(), p.GetSender())
 	ev.IssueURL = issue.GetHTMLURL()
@@ -94,7 +94,7 @@ func (c classifier) reviewComment(p *github.PullRequestReviewCommentEvent) Decis
 		Path:      cm.GetPath(),
 		Line:      line,
 	}
-	return c.relay(ev)
+	return c.prRelay(t, ev, pr.GetNumber())
 }
 
 // review handles "pull_request_review": a submitted review's body.
@@ -130,7 +130,7 @@ func (c classifier) review(p *github.PullRequestReviewEvent) Decision {
 		Author:    actor(rv.GetUser()),
 		PRNumber:  pr.GetNumber(),
 	}
-	return c.relay(ev)
+	return c.prRelay(t, ev, pr.GetNumber())
 }
 
 // workflowRun handles "workflow_run": only completed runs that failed.

@@ -2,7 +2,6 @@ package ingress
 
 import (
 	"encoding/json"
-	"strings"
 	"testing"
 
 	"github.com/code-factory/code-factory/internal/payloads"
@@ -139,17 +138,20 @@ func TestClassifyEditedCommentUsesUpdatedAt(t *testing.T) {
 }
 
 func TestClassifyPRCommentRelaysWithoutIssueNumber(t *testing.T) {
-	d, ok := classifyFixture(t, "issue_comment", "webhooks/issue_comment/created.captured-on-agent-pr.json", testSettings()).(StartRelay)
+	d, ok := classifyFixture(t, "issue_comment", "webhooks/issue_comment/created.captured-on-agent-pr.json", testSettings()).(StartPRRelay)
 	if !ok {
-		t.Fatalf("decision %T, want StartRelay", d)
+		t.Fatalf("decision %T, want StartPRRelay", d)
 	}
-	if d.WorkflowID != workflows.RelayWorkflowID("gh", "delivery-1") {
-		t.Errorf("WorkflowID = %q", d.WorkflowID)
+	if d.WorkflowID != "gh-xmtplabs/coder-action/pull/64" {
+		t.Errorf("WorkflowID = %q, want the pull request's relay", d.WorkflowID)
 	}
-	if strings.Contains(d.WorkflowID, "coder-action-64") {
-		t.Errorf("relay keyed on the PR number: %q", d.WorkflowID)
+	if d.WorkflowID == workflows.IssueWorkflowID("gh", "xmtplabs", "coder-action", 64) {
+		t.Errorf("relay keyed as the issue workflow of the PR number: %q", d.WorkflowID)
 	}
-	ev := d.Input.Event
+	if d.Input.PRNumber != 64 || d.Input.Repo.FullName() != "xmtplabs/coder-action" || d.Input.InstallationID == 0 || d.Input.Issue != 0 {
+		t.Errorf("input = %+v", d.Input)
+	}
+	ev := d.Event
 	if ev.IssueNumber != 0 || ev.Comment == nil || ev.Comment.PRNumber != 64 || ev.Kind != workflows.KindPRComment {
 		t.Errorf("event = %+v comment = %+v", ev, ev.Comment)
 	}
@@ -163,12 +165,12 @@ func TestClassifyPRCommentRelaysWithoutIssueNumber(t *testing.T) {
 
 func TestClassifyReviewCommentLine(t *testing.T) {
 	const rel = "webhooks/pull_request_review_comment/created.captured-on-agent-pr.json"
-	d, ok := classifyFixture(t, "pull_request_review_comment", rel, testSettings()).(StartRelay)
+	d, ok := classifyFixture(t, "pull_request_review_comment", rel, testSettings()).(StartPRRelay)
 	if !ok {
 		t.Fatalf("decision %T", d)
 	}
-	c := d.Input.Event.Comment
-	if c.Path != "dist/server.js" || c.Line != 1 || c.PRNumber != 64 || c.ID != 2985905499 || d.Input.Event.Kind != workflows.KindReviewComment {
+	c := d.Event.Comment
+	if c.Path != "dist/server.js" || c.Line != 1 || c.PRNumber != 64 || c.ID != 2985905499 || d.Event.Kind != workflows.KindReviewComment || d.Input.PRNumber != 64 {
 		t.Errorf("comment = %+v", c)
 	}
 	cases := []struct {
@@ -182,8 +184,8 @@ func TestClassifyReviewCommentLine(t *testing.T) {
 	}
 	for _, tc := range cases {
 		body := editJSON(t, rel, func(m map[string]any) { tc.edit(obj(t, m, "comment")) })
-		d, ok := classifyBytes(t, "pull_request_review_comment", body, testSettings()).(StartRelay)
-		if !ok || d.Input.Event.Comment.Line != tc.want {
+		d, ok := classifyBytes(t, "pull_request_review_comment", body, testSettings()).(StartPRRelay)
+		if !ok || d.Event.Comment.Line != tc.want {
 			t.Errorf("%s: decision %#v, want line %d", tc.name, d, tc.want)
 		}
 	}
@@ -191,11 +193,11 @@ func TestClassifyReviewCommentLine(t *testing.T) {
 
 func TestClassifyReview(t *testing.T) {
 	const rel = "webhooks/pull_request_review/submitted.captured-with-body.json"
-	d, ok := classifyFixture(t, "pull_request_review", rel, testSettings()).(StartRelay)
+	d, ok := classifyFixture(t, "pull_request_review", rel, testSettings()).(StartPRRelay)
 	if !ok {
 		t.Fatalf("decision %T", d)
 	}
-	c := d.Input.Event.Comment
+	c := d.Event.Comment
 	if c.ID != 4004106088 || c.Body != "Please fix the naming" || c.CreatedAt != "2026-03-25T05:39:08Z" ||
 		c.URL != "https://github.com/xmtplabs/coder-action/pull/64#pullrequestreview-4004106088" || c.PRNumber != 64 || c.Author.Login != "neekolas" {
 		t.Errorf("comment = %+v", c)

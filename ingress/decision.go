@@ -17,7 +17,7 @@ type ClassifyOptions struct {
 }
 
 // Decision is what to do with one delivery: StartIssue, SignalIssue,
-// StartRelay, StartConfig or Skip.
+// StartPRRelay, StartRelay, StartConfig or Skip.
 type Decision interface {
 	// Outcome is "started", "signalled" or "skipped".
 	Outcome() string
@@ -38,7 +38,17 @@ type SignalIssue struct {
 	Event      workflows.IssueEvent
 }
 
-// StartRelay starts the relay workflow of one pull-request-scoped delivery.
+// StartPRRelay signals the relay workflow of a pull request with one of its
+// comments or reviews, starting it if it is not running (SignalWithStart),
+// so a pull request's comments reach the issue in delivery order.
+type StartPRRelay struct {
+	// WorkflowID is workflows.PRRelayWorkflowID(prefix, owner, repo, pr).
+	WorkflowID string
+	Input      workflows.PRRelayInput
+	Event      workflows.IssueEvent
+}
+
+// StartRelay starts the relay workflow of one failed run.
 type StartRelay struct {
 	// WorkflowID is workflows.RelayWorkflowID(prefix, deliveryID).
 	WorkflowID string
@@ -69,6 +79,9 @@ func (SignalIssue) Outcome() string { return "signalled" }
 func (StartRelay) Outcome() string { return "started" }
 
 // Outcome implements Decision.
+func (StartPRRelay) Outcome() string { return "signalled" }
+
+// Outcome implements Decision.
 func (StartConfig) Outcome() string { return "started" }
 
 // Outcome implements Decision.
@@ -77,6 +90,7 @@ func (Skip) Outcome() string { return "skipped" }
 func (StartIssue) isDecision()  {}
 func (SignalIssue) isDecision() {}
 func (StartRelay) isDecision()  {}
+func (StartPRRelay) isDecision() {}
 func (StartConfig) isDecision() {}
 func (Skip) isDecision()        {}
 
@@ -88,6 +102,8 @@ func workflowID(d Decision) string {
 	case SignalIssue:
 		return d.WorkflowID
 	case StartRelay:
+		return d.WorkflowID
+	case StartPRRelay:
 		return d.WorkflowID
 	case StartConfig:
 		return d.WorkflowID

@@ -28,6 +28,8 @@ type Dispatcher interface {
 	SignalIssue(ctx context.Context, d SignalIssue) error
 	// StartRelay starts a relay workflow; an already-started one is not an error.
 	StartRelay(ctx context.Context, d StartRelay) error
+	// SignalWithStartPRRelay signals a pull request's relay, starting it if needed.
+	SignalWithStartPRRelay(ctx context.Context, d StartPRRelay) error
 	// SignalWithStartConfig signals the config workflow, starting it if needed.
 	SignalWithStartConfig(ctx context.Context, d StartConfig) error
 }
@@ -41,6 +43,8 @@ func dispatch(ctx context.Context, disp Dispatcher, d Decision) error {
 		return disp.SignalIssue(ctx, d)
 	case StartRelay:
 		return disp.StartRelay(ctx, d)
+	case StartPRRelay:
+		return disp.SignalWithStartPRRelay(ctx, d)
 	case StartConfig:
 		return disp.SignalWithStartConfig(ctx, d)
 	}

@@ -35,11 +35,11 @@ var fixtureCases = []fixtureCase{
 	{"issues/closed.captured.json", capturedAgent, "", "signal-issue", "gh-xmtplabs/coder-action-63", workflows.KindClosed},
 	{"issue_comment/created.captured-on-issue.json", capturedAgent, "", "signal-issue", "gh-xmtplabs/coder-action-65", workflows.KindIssueComment},
 	{"issue_comment/created.captured-on-issue.json", capturedAgent, "neekolas", "skip", "comment by the agent/bot", ""},
-	{"issue_comment/created.captured-on-agent-pr.json", capturedAgent, "", "relay", "gh-relay-delivery-1", workflows.KindPRComment},
+	{"issue_comment/created.captured-on-agent-pr.json", capturedAgent, "", "pr-relay", "gh-xmtplabs/coder-action/pull/64", workflows.KindPRComment},
 	{"issue_comment/created.captured-on-agent-pr.json", "someone-else", "", "skip", "pull request not by the agent", ""},
-	{"pull_request_review_comment/created.captured-on-agent-pr.json", capturedAgent, "", "relay", "gh-relay-delivery-1", workflows.KindReviewComment},
+	{"pull_request_review_comment/created.captured-on-agent-pr.json", capturedAgent, "", "pr-relay", "gh-xmtplabs/coder-action/pull/64", workflows.KindReviewComment},
 	{"pull_request_review_comment/created.captured-on-agent-pr.json", "neekolas", "", "skip", "pull request not by the agent", ""},
-	{"pull_request_review/submitted.captured-with-body.json", capturedAgent, "", "relay", "gh-relay-delivery-1", workflows.KindReview},
+	{"pull_request_review/submitted.captured-with-body.json", capturedAgent, "", "pr-relay", "gh-xmtplabs/coder-action/pull/64", workflows.KindReview},
 	{"pull_request_review/submitted.captured-with-body.json", capturedAgent, "NEEKOLAS", "skip", "review by the agent/bot", ""},
 	{"pull_request_review/submitted.captured-empty-body.json", capturedAgent, "", "skip", "review body is empty", ""},
 	{"workflow_run/completed.captured-failure.json", capturedAgent, "", "relay", "gh-relay-delivery-1", workflows.KindCIFailure},
@@ -158,6 +158,11 @@ func checkDecision(t *testing.T, d Decision, tc fixtureCase) {
 		got, id, kind, settings = "relay", d.WorkflowID, d.Input.Event.Kind, d.Input.Settings
 		if d.Input.Event.IssueNumber != 0 {
 			t.Errorf("relay event IssueNumber = %d, want 0", d.Input.Event.IssueNumber)
+		}
+	case StartPRRelay:
+		got, id, kind, settings = "pr-relay", d.WorkflowID, d.Event.Kind, d.Input.Settings
+		if d.Event.IssueNumber != 0 || d.Input.Issue != 0 {
+			t.Errorf("pull request relay event IssueNumber = %d, input issue %d; want 0", d.Event.IssueNumber, d.Input.Issue)
 		}
 	case StartConfig:
 		got, id, settings = "config", d.WorkflowID, d.Input.Settings

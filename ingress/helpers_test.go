@@ -65,6 +65,10 @@ func (r *recordingDispatcher) StartRelay(_ context.Context, d StartRelay) error 
 	return r.record("StartRelay", d)
 }
 
+func (r *recordingDispatcher) SignalWithStartPRRelay(_ context.Context, d StartPRRelay) error {
+	return r.record("SignalWithStartPRRelay", d)
+}
+
 func (r *recordingDispatcher) SignalWithStartConfig(_ context.Context, d StartConfig) error {
 	return r.record("SignalWithStartConfig", d)
 }

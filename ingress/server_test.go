@@ -100,7 +100,7 @@ func TestWebhookDispatchesEachDecisionKind(t *testing.T) {
 	}{
 		{"issues", "webhooks/issues/closed.captured.json", "SignalIssue", "signalled"},
 		{"issue_comment", commentFixture, "SignalIssue", "signalled"},
-		{"issue_comment", "webhooks/issue_comment/created.captured-on-agent-pr.json", "StartRelay", "started"},
+		{"issue_comment", "webhooks/issue_comment/created.captured-on-agent-pr.json", "SignalWithStartPRRelay", "signalled"},
 		{"workflow_run", "webhooks/workflow_run/completed.captured-failure.json", "StartRelay", "started"},
 		{"push", "", "SignalWithStartConfig", "started"},
 	}

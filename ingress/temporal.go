@@ -98,6 +98,18 @@ func (t *TemporalDispatcher) StartRelay(ctx context.Context, d StartRelay) error
 	return mapTemporalError(ctx, "start relay workflow", err)
 }
 
+// SignalWithStartPRRelay implements Dispatcher. It returns once the server
+// has persisted the signal, so the relay sees the pull request's events in
+// the order they were accepted here.
+func (t *TemporalDispatcher) SignalWithStartPRRelay(ctx context.Context, d StartPRRelay) error {
+	ctx, cancel := context.WithTimeout(ctx, temporalCallTimeout)
+	defer cancel()
+	opts := t.signalWithStartOptions(d.WorkflowID, map[string]any{"repo": d.Input.Repo.FullName(), "pr": d.Input.PRNumber})
+	_, err := t.c.SignalWithStartWorkflow(ctx, d.WorkflowID, workflows.PREventSignal, d.Event,
+		opts, workflows.PRRelayWorkflowName, d.Input)
+	return mapTemporalError(ctx, "signal-with-start pull request relay", err)
+}
+
 // SignalWithStartConfig implements Dispatcher.
 func (t *TemporalDispatcher) SignalWithStartConfig(ctx context.Context, d StartConfig) error {
 	ctx, cancel := context.WithTimeout(ctx, temporalCallTimeout)

@@ -133,6 +133,29 @@ func TestTemporalStartRelay(t *testing.T) {
 	}
 }
 
+func TestTemporalSignalWithStartPRRelay(t *testing.T) {
+	f := &fakeTemporal{}
+	d := classifyFixture(t, "issue_comment", "webhooks/issue_comment/created.captured-on-agent-pr.json", testSettings()).(StartPRRelay)
+	if err := NewTemporalDispatcher(f, "tq").SignalWithStartPRRelay(context.Background(), d); err != nil {
+		t.Fatal(err)
+	}
+	if f.method != "SignalWithStartWorkflow" || f.id != "gh-xmtplabs/coder-action/pull/64" || f.signal != workflows.PREventSignal ||
+		f.workflow != workflows.PRRelayWorkflowName || !f.deadline {
+		t.Errorf("call = %+v", f)
+	}
+	if ev, ok := f.arg.(workflows.IssueEvent); !ok || ev.DeliveryID != d.Event.DeliveryID || ev.Comment.PRNumber != 64 {
+		t.Errorf("signal arg = %#v", f.arg)
+	}
+	if len(f.args) != 1 || f.args[0] != any(d.Input) {
+		t.Errorf("workflow args = %#v", f.args)
+	}
+	o := f.opts
+	if o.WorkflowIDConflictPolicy != enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING ||
+		o.WorkflowIDReusePolicy != enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE || o.Memo["pr"] != 64 {
+		t.Errorf("options = %+v", o)
+	}
+}
+
 func TestTemporalSignalWithStartConfig(t *testing.T) {
 	d := classifyBytes(t, "push", pushWith(t, []string{"added"}, nil), pushSettings()).(StartConfig)
 	f := &fakeTemporal{}

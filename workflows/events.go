@@ -11,8 +11,13 @@ import (
 const (
 	// IssueWorkflowName is the registered name of the per-issue workflow.
 	IssueWorkflowName = "IssueWorkflow"
-	// RelayWorkflowName is the registered name of the pull-request relay workflow.
+	// RelayWorkflowName is the registered name of the relay workflow of one
+	// failed run (and, in histories from before PRRelayWorkflow, of one
+	// pull-request comment).
 	RelayWorkflowName = "RelayWorkflow"
+	// PRRelayWorkflowName is the registered name of the per-pull-request
+	// relay of comments and reviews.
+	PRRelayWorkflowName = "PRRelayWorkflow"
 	// ConfigWorkflowName is the registered name of the per-repository config workflow.
 	ConfigWorkflowName = "ConfigWorkflow"
 	// ScheduledJobWorkflowName is the registered name of a scheduled job run.

@@ -63,6 +63,27 @@ func ParseRelayWorkflowID(prefix, id string) (deliveryID string, err error) {
 	return d, nil
 }
 
+// PRRelayWorkflowID names the relay of one pull request's comments:
+// "{prefix}-{owner}/{repo}/pull/{pr}". Repository names cannot contain "/",
+// so it never equals an issue workflow's ID.
+func PRRelayWorkflowID(prefix, owner, repo string, pr int) string {
+	return fmt.Sprintf("%s-%s/%s/pull/%d", prefix, owner, repo, pr)
+}
+
+// ParsePRRelayWorkflowID is the inverse of PRRelayWorkflowID.
+func ParsePRRelayWorkflowID(prefix, id string) (owner, repo string, pr int, err error) {
+	rest, ok := strings.CutPrefix(id, prefix+"-")
+	parts := strings.Split(rest, "/")
+	if !ok || len(parts) != 4 || parts[0] == "" || parts[1] == "" || parts[2] != "pull" {
+		return "", "", 0, fmt.Errorf("workflow id %q: not a pull request relay id", id)
+	}
+	pr, err = strconv.Atoi(parts[3])
+	if err != nil || pr <= 0 {
+		return "", "", 0, fmt.Errorf("workflow id %q: bad pull request number", id)
+	}
+	return parts[0], parts[1], pr, nil
+}
+
 // ConfigWorkflowID names the per-repository config workflow:
 // "{prefix}-config-{owner}/{repo}".
 func ConfigWorkflowID(prefix, owner, repo string) string {

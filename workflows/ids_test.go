@@ -133,3 +133,21 @@ func TestHashedTaskNamesFitCoder(t *testing.T) {
 		}
 	}
 }
+
+func TestPRRelayIDRoundTripsAndNeverIsAnIssueID(t *testing.T) {
+	id := PRRelayWorkflowID("gh", "acme", "my.repo", 77)
+	if id != "gh-acme/my.repo/pull/77" {
+		t.Fatalf("PRRelayWorkflowID = %q", id)
+	}
+	if o, r, n, err := ParsePRRelayWorkflowID("gh", id); err != nil || o != "acme" || r != "my.repo" || n != 77 {
+		t.Fatalf("ParsePRRelayWorkflowID = %q %q %d %v", o, r, n, err)
+	}
+	if _, _, _, err := ParseIssueWorkflowID("gh", id); err == nil {
+		t.Fatal("a pull request relay id parses as an issue workflow id")
+	}
+	for _, bad := range []string{"gh-acme/widgets-77", "gh-acme/widgets/pull/0", "gh-acme/widgets/issues/7", "xx-acme/widgets/pull/7"} {
+		if _, _, _, err := ParsePRRelayWorkflowID("gh", bad); err == nil {
+			t.Errorf("ParsePRRelayWorkflowID accepted %q", bad)
+		}
+	}
+}

@@ -20,6 +20,7 @@ func Register(r worker.Registry, acts *activities.Activities) {
 func RegisterWorkflows(r worker.WorkflowRegistry) {
 	r.RegisterWorkflowWithOptions(IssueWorkflow, workflow.RegisterOptions{Name: IssueWorkflowName})
 	r.RegisterWorkflowWithOptions(RelayWorkflow, workflow.RegisterOptions{Name: RelayWorkflowName})
+	r.RegisterWorkflowWithOptions(PRRelayWorkflow, workflow.RegisterOptions{Name: PRRelayWorkflowName})
 	r.RegisterWorkflowWithOptions(ConfigWorkflow, workflow.RegisterOptions{Name: ConfigWorkflowName})
 	r.RegisterWorkflowWithOptions(ScheduledJobWorkflow, workflow.RegisterOptions{Name: ScheduledJobWorkflowName})
 	r.RegisterWorkflowWithOptions(FailedRunWorkflow, workflow.RegisterOptions{Name: FailedRunWorkflowName})

@@ -72,7 +72,7 @@ func TestClosingIssuesViaGraphQL(t *testing.T) {
 	e.fake.SetClosingIssues(owner, repo, 12, 3, 4)
 	c := e.client(t)
 	got, err := c.ClosingIssues(ctx, owner, repo, 12)
-	if err != nil || !reflect.DeepEqual(got, []int{3, 4}) {
+	if err != nil || !reflect.DeepEqual(got, []ClosingIssue{{3, "acme/widgets"}, {4, "acme/widgets"}}) {
 		t.Fatalf("closing issues = %v, %v", got, err)
 	}
 	if n := e.count("POST", "/graphql"); n != 1 {
@@ -82,6 +82,10 @@ func TestClosingIssuesViaGraphQL(t *testing.T) {
 		if r.Path == "/graphql" && r.Auth != "installation" {
 			t.Errorf("graphql auth %q", r.Auth)
 		}
+	}
+	e.fake.SetClosingRefs(owner, repo, 14, fakegithub.ClosingRef{Owner: "other", Repo: "lib", Number: 7})
+	if got, err := c.ClosingIssues(ctx, owner, repo, 14); err != nil || !reflect.DeepEqual(got, []ClosingIssue{{7, "other/lib"}}) {
+		t.Errorf("cross-repository reference = %v, %v; want its repository", got, err)
 	}
 	e.fake.SetPullRequest(owner, repo, fakegithub.PullRequest{Number: 13})
 	if got, err := c.ClosingIssues(ctx, owner, repo, 13); err != nil || len(got) != 0 {

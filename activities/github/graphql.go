@@ -10,7 +10,7 @@ import (
 const closingIssuesQuery = `query($owner: String!, $name: String!, $number: Int!) {
   repository(owner: $owner, name: $name) {
     pullRequest(number: $number) {
-      closingIssuesReferences(first: 10) { nodes { number } }
+      closingIssuesReferences(first: 10) { nodes { number repository { nameWithOwner } } }
     }
   }
 }`
@@ -82,15 +82,30 @@ func graphql[T any](ctx context.Context, c *Client, query string, vars map[strin
 	return nil
 }
 
-// ClosingIssues returns the numbers of the issues a pull request will close
-// (its closingIssuesReferences, first 10).
-func (c *Client) ClosingIssues(ctx context.Context, owner, repo string, pr int) ([]int, error) {
+// ClosingIssue is an issue a pull request will close. It may be in another
+// repository: "Fixes other/repo#7" is a closing reference too.
+type ClosingIssue struct {
+	Number int
+	// Repo is the issue repository's "owner/name" (nameWithOwner).
+	Repo string
+}
+
+// ClosingIssues returns the issues a pull request will close (its
+// closingIssuesReferences, first 10), each with its repository.
+//
+// Wire facts (GitHub GraphQL schema, docs.github.com/graphql/reference):
+// PullRequest.closingIssuesReferences is an IssueConnection; Issue has
+// repository: Repository!, and Repository.nameWithOwner is "owner/name".
+func (c *Client) ClosingIssues(ctx context.Context, owner, repo string, pr int) ([]ClosingIssue, error) {
 	var data struct {
 		Repository *struct {
 			PullRequest *struct {
 				ClosingIssuesReferences struct {
 					Nodes []struct {
-						Number int `json:"number"`
+						Number     int `json:"number"`
+						Repository struct {
+							NameWithOwner string `json:"nameWithOwner"`
+						} `json:"repository"`
 					} `json:"nodes"`
 				} `json:"closingIssuesReferences"`
 			} `json:"pullRequest"`
@@ -104,9 +119,9 @@ func (c *Client) ClosingIssues(ctx context.Context, owner, repo string, pr int) 
 		return nil, fmt.Errorf("closing issues of %s/%s#%d: %w", owner, repo, pr,
 			&GraphQLError{Messages: []string{"pull request not found"}, Types: []string{"NOT_FOUND"}})
 	}
-	var out []int
+	var out []ClosingIssue
 	for _, n := range data.Repository.PullRequest.ClosingIssuesReferences.Nodes {
-		out = append(out, n.Number)
+		out = append(out, ClosingIssue{Number: n.Number, Repo: n.Repository.NameWithOwner})
 	}
 	return out, nil
 }

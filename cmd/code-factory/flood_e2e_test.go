@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/code-factory/code-factory/internal/fakes/fakecoder"
+	"github.com/code-factory/code-factory/internal/payloads"
 )
 
 // TestE2ECommentFloodWhileBusyIsDeliveredInOrder posts a burst of comments
@@ -53,6 +54,45 @@ func TestE2ECommentFloodWhileBusyIsDeliveredInOrder(t *testing.T) {
 				t.Fatalf("comment %d delivered %d times", i, c)
 			}
 			last = at
+		}
+	})
+}
+
+// TestE2EPullRequestCommentBurstIsDeliveredInOrder posts 50 comments on
+// the agent's pull request in a burst. They pass through the pull
+// request's one relay, which looks the linked issue up once, and reach the
+// issue's run exactly once each, in the order GitHub delivered them.
+func TestE2EPullRequestCommentBurstIsDeliveredInOrder(t *testing.T) {
+	eachAPI(t, func(t *testing.T, api fakecoder.API) {
+		const n = 50
+		s := newStack(t, onAPI(api))
+		s.seed()
+		runID := s.assign()
+		pr := agentPR()
+		s.world.GitHub.SetClosingIssues(e2eRepo.Owner, e2eRepo.Name, pr.Number, e2eIssue)
+		graphQL := s.world.GitHub.Count("POST", "/graphql")
+		prView := payloads.Issue{Number: pr.Number, Author: agentUser, PullRequest: true}
+		for i := 0; i < n; i++ {
+			body := payloads.IssueComment("created", e2eRepo, prView, payloads.Comment{ID: int64(8000000 + i), Body: fmt.Sprintf("pr comment %02d", i), Author: alice})
+			if code, b := s.deliverBytes("issue_comment", body, fmt.Sprintf("pr-burst-%d", i)); code != http.StatusAccepted {
+				t.Fatalf("comment %d: %d %s", i, code, b)
+			}
+		}
+		all := func() string { return strings.Join(s.world.Coder.Sent(runID), "\n") }
+		eventually(t, "every PR comment delivered", func() bool { return strings.Count(all(), "pr comment ") == n })
+		text, last := all(), -1
+		for i := 0; i < n; i++ {
+			at := strings.Index(text, fmt.Sprintf("pr comment %02d\n", i))
+			if at < last {
+				t.Fatalf("PR comment %d delivered out of order", i)
+			}
+			if c := strings.Count(text, fmt.Sprintf("pr comment %02d\n", i)); c != 1 {
+				t.Fatalf("PR comment %d delivered %d times", i, c)
+			}
+			last = at
+		}
+		if got := s.world.GitHub.Count("POST", "/graphql") - graphQL; got != 1 {
+			t.Fatalf("linked issue looked up %d times for %d comments, want once", got, n)
 		}
 	})
 }

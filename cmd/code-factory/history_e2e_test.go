@@ -22,8 +22,8 @@ import (
 // historiesDir holds the committed histories that workflows/replay_test.go replays.
 const historiesDir = "../../workflows/testdata/histories"
 
-// TestE2EHistoriesReplay runs an issue's lifecycle on each Coder API, a PR
-// relay and a config push on the real server, then replays their histories
+// TestE2EHistoriesReplay runs an issue's lifecycle on each Coder API, a
+// pull request's relay and a config push on the real server, then replays their histories
 // against the current workflow code. UPDATE_HISTORIES=name[,name...]
 // also writes those histories to workflows/testdata/histories; keep the
 // ones recorded by earlier releases as they are, so running workflows stay
@@ -56,7 +56,9 @@ func TestE2EHistoriesReplay(t *testing.T) {
 		if api != fakecoder.APITasks {
 			continue
 		}
-		recorded["relay-pr-comment-"+string(api)] = s.history(workflows.RelayWorkflowID(s.cfg.CoderTaskNamePrefix, "h-pr-comment"))
+		// The pull request's relay is still open (it ends when idle); its
+		// history so far replays all the same.
+		recorded["pr-relay"] = s.history(workflows.PRRelayWorkflowID(s.cfg.CoderTaskNamePrefix, e2eRepo.Owner, e2eRepo.Name, pr.Number))
 		// A config push with a scheduled job (the config workflow stays open).
 		s.pushConfig("bbbb000000000000000000000000000000000001", "h-push", "[[scheduled_jobs]]\nname = \"n\"\nbranch = \"main\"\nschedule = \"0 3 * * *\"\nprompt = \"p\"\n")
 		s.schedule(workflows.ScheduleID(s.cfg.CoderTaskNamePrefix, e2eRepo.Owner, e2eRepo.Name, "n"), "the schedule", func(*client.ScheduleDescription) bool { return true })

@@ -88,19 +88,23 @@ func (s *Server) graphql(r *http.Request) reply {
 		})
 	}
 	nodes := []any{}
-	for i, n := range issues {
+	for i, ref := range issues {
 		if i >= limit {
 			break
 		}
 		state := "OPEN"
-		if is := rs.issues[n]; is != nil && is.State == "closed" {
+		if is := s.st.repo(ref.Owner, ref.Repo).issues[ref.Number]; is != nil && is.State == "closed" {
 			state = "CLOSED"
 		}
 		nodes = append(nodes, map[string]any{
-			"number": n,
-			"title":  fmt.Sprintf("Issue %d", n),
+			"number": ref.Number,
+			"title":  fmt.Sprintf("Issue %d", ref.Number),
 			"state":  state,
-			"url":    s.htmlURL(owner, name, "issues", n),
+			"url":    s.htmlURL(ref.Owner, ref.Repo, "issues", ref.Number),
+			"repository": map[string]any{
+				"nameWithOwner": ref.Owner + "/" + ref.Repo,
+				"databaseId":    userID(ref.Owner + "/" + ref.Repo),
+			},
 		})
 	}
 	return jsonReply(http.StatusOK, map[string]any{"data": map[string]any{

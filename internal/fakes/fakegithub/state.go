@@ -30,7 +30,7 @@ type repoState struct {
 	issues        map[int]*Issue
 	perms         map[string]string
 	pulls         map[int]*PullRequest
-	closing       map[int][]int
+	closing       map[int][]ClosingRef
 	runJobs       map[int64][]Job
 	files         map[string]map[string][]byte // ref ("" = default branch) → path → content
 	compare       map[string][]CompareFile     // "base...head" → files
@@ -74,7 +74,7 @@ func (st *state) repo(owner, repo string) *repoState {
 			issues:        map[int]*Issue{},
 			perms:         map[string]string{},
 			pulls:         map[int]*PullRequest{},
-			closing:       map[int][]int{},
+			closing:       map[int][]ClosingRef{},
 			runJobs:       map[int64][]Job{},
 			files:         map[string]map[string][]byte{},
 			compare:       map[string][]CompareFile{},
@@ -163,9 +163,25 @@ func (s *Server) SetPullRequest(owner, repo string, pr PullRequest) {
 // SetClosingIssues sets the issues a pull request closes (GraphQL
 // closingIssuesReferences).
 func (s *Server) SetClosingIssues(owner, repo string, pr int, issues ...int) {
+	refs := make([]ClosingRef, len(issues))
+	for i, n := range issues {
+		refs[i] = ClosingRef{Owner: owner, Repo: repo, Number: n}
+	}
+	s.SetClosingRefs(owner, repo, pr, refs...)
+}
+
+// ClosingRef is an issue a pull request closes; it may be in another
+// repository ("Fixes other/repo#7").
+type ClosingRef struct {
+	Owner, Repo string
+	Number      int
+}
+
+// SetClosingRefs sets the issues, in any repository, a pull request closes.
+func (s *Server) SetClosingRefs(owner, repo string, pr int, refs ...ClosingRef) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.st.repo(owner, repo).closing[pr] = append([]int(nil), issues...)
+	s.st.repo(owner, repo).closing[pr] = append([]ClosingRef(nil), refs...)
 }
 
 // SetRunJobs sets the jobs of a workflow run.
