@@ -87,12 +87,12 @@ func (StartConfig) Outcome() string { return "started" }
 // Outcome implements Decision.
 func (Skip) Outcome() string { return "skipped" }
 
-func (StartIssue) isDecision()  {}
-func (SignalIssue) isDecision() {}
-func (StartRelay) isDecision()  {}
+func (StartIssue) isDecision()   {}
+func (SignalIssue) isDecision()  {}
+func (StartRelay) isDecision()   {}
 func (StartPRRelay) isDecision() {}
-func (StartConfig) isDecision() {}
-func (Skip) isDecision()        {}
+func (StartConfig) isDecision()  {}
+func (Skip) isDecision()         {}
 
 // workflowID returns the workflow a decision targets ("" for Skip).
 func workflowID(d Decision) string {
