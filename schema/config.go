@@ -93,8 +93,10 @@ type ScheduledJob struct {
 	Name string `json:"name" toml:"name" jsonschema:"required,pattern=[^ \\t\\r\\n]" jsonschema_description:"Name of the job; unique within the file."`
 	// Branch is the branch the job works on.
 	Branch string `json:"branch" toml:"branch" jsonschema:"required,pattern=[^ \\t\\r\\n]" jsonschema_description:"Branch the job runs against."`
-	// Schedule is a 5-field cron expression (UTC).
+	// Schedule is a 5-field cron expression, in Timezone.
 	Schedule string `json:"schedule" toml:"schedule" jsonschema:"required,pattern=[^ \\t\\r\\n]" jsonschema_description:"Five-field cron expression: minute hour day-of-month month day-of-week."`
+	// Timezone is the IANA time zone the schedule is read in ("" is UTC).
+	Timezone string `json:"timezone,omitempty" toml:"timezone,omitempty" jsonschema:"pattern=^[A-Za-z][A-Za-z0-9_+\\-]*(/[A-Za-z0-9_+\\-]+)*$" jsonschema_description:"IANA time zone the schedule is read in, such as Europe/Berlin or America/New_York. Default UTC."`
 	// Prompt is sent to the agent when the job fires.
 	Prompt string `json:"prompt" toml:"prompt" jsonschema:"required,pattern=[^ \\t\\r\\n]" jsonschema_description:"Prompt given to the agent when the job fires."`
 }

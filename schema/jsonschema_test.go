@@ -72,6 +72,7 @@ func TestJSONSchemaContent(t *testing.T) {
 		{[]string{"harness", "provider"}, "default", `"claude_code"`},
 		{[]string{"scheduled_jobs", "[]"}, "required", `["name","branch","schedule","prompt"]`},
 		{[]string{"scheduled_jobs", "[]", "name"}, "pattern", js(NonBlankPattern)},
+		{[]string{"scheduled_jobs", "[]", "timezone"}, "pattern", js(TimezonePattern)},
 		{[]string{"on_event", "failed_run", "[]"}, "required", `["workflows","branches"]`},
 		{[]string{"on_event", "failed_run", "[]", "workflows"}, "minItems", `1`},
 		{[]string{"on_event", "failed_run", "[]", "branches"}, "minItems", `1`},
@@ -89,7 +90,8 @@ func TestJSONSchemaContent(t *testing.T) {
 }
 
 // stricterThanSchema lists documents the schema accepts but Parse rejects on
-// purpose: JSON Schema cannot express cron syntax or unique job names.
+// purpose: JSON Schema cannot express cron syntax, unique job names or
+// whether a well-formed zone name is in the IANA database.
 func stricterThanSchema() []struct{ name, doc string } {
 	return []struct{ name, doc string }{
 		{"cron hour out of range", jobDoc("a", "0 24 * * *")},
@@ -97,6 +99,8 @@ func stricterThanSchema() []struct{ name, doc string } {
 		{"cron macro", jobDoc("a", "@daily")},
 		{"cron bad step", jobDoc("a", "*/0 * * * *")},
 		{"duplicate job names", jobDoc("a", "0 * * * *") + jobDoc("b", "0 * * * *") + jobDoc("a", "5 * * * *")},
+		{"timezone shaped like a zone but unknown", jobDoc("a", "0 * * * *") + "timezone = \"Mars/Olympus\"\n"},
+		{"timezone Local", jobDoc("a", "0 * * * *") + "timezone = \"Local\"\n"},
 	}
 }
 
@@ -104,6 +108,7 @@ func stricterThanSchema() []struct{ name, doc string } {
 func stricterCaseNames() map[string]bool {
 	return map[string]bool{
 		"bad cron": true, "cron field count": true, "cron with secret in a field": true, "duplicate job name": true,
+		"unknown timezone": true,
 	}
 }
 

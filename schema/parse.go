@@ -34,6 +34,8 @@ const (
 	RuleUnknownKey = "unknown key, ignored"
 	// RuleCronPrefix starts the rule of a schedule ParseCron rejects.
 	RuleCronPrefix = "invalid cron expression: "
+	// RuleTimezone: a timezone that is not an IANA zone name.
+	RuleTimezone = `expected an IANA time zone name such as "Europe/Berlin"`
 	// RuleDuplicateName is a format: %s is the path of the first job with the name.
 	RuleDuplicateName = "duplicate job name (also %s)"
 )
@@ -210,13 +212,20 @@ func (d *decoder) jobs(list []any, cfg *Config) {
 			d.fail(base, RuleTable)
 			continue
 		}
-		d.unknown(base, m, "name", "branch", "schedule", "prompt")
+		d.unknown(base, m, "name", "branch", "schedule", "prompt", "timezone")
 		var job ScheduledJob
 		var nameOK, schedOK bool
 		job.Name, nameOK = d.required(base, m, "name")
 		job.Branch, _ = d.required(base, m, "branch")
 		job.Schedule, schedOK = d.required(base, m, "schedule")
 		job.Prompt, _ = d.required(base, m, "prompt")
+		if tz, ok := d.str(base+".timezone", m, "timezone"); ok {
+			if err := ValidTimezone(tz); err != nil {
+				d.fail(base+".timezone", RuleTimezone)
+			} else {
+				job.Timezone = tz
+			}
+		}
 		if schedOK {
 			if err := ParseCron(job.Schedule); err != nil {
 				d.fail(base+".schedule", RuleCronPrefix+err.Error())

@@ -46,6 +46,7 @@ name = "a"
 branch = "main"
 schedule = "0 9 * * MON-FRI"
 prompt = "do a"
+timezone = "Europe/Berlin"
 
 [[on_event.failed_run]]
 workflows = ["ci.yml", "Deploy"]
@@ -63,7 +64,7 @@ branches = ["dev"]
 	want := &Config{
 		Sandbox:       Sandbox{Size: SizeLarge, Docker: true, Volumes: []Volume{{Path: "/data", Size: "20Gi"}, {Path: "/cache", Size: "10Gi"}}},
 		Harness:       Harness{Provider: ProviderCodex},
-		ScheduledJobs: []ScheduledJob{{Name: "a", Branch: "main", Schedule: "0 9 * * MON-FRI", Prompt: "do a"}},
+		ScheduledJobs: []ScheduledJob{{Name: "a", Branch: "main", Schedule: "0 9 * * MON-FRI", Prompt: "do a", Timezone: "Europe/Berlin"}},
 		OnEvent: OnEvent{FailedRun: []FailedRunHook{
 			{Workflows: []string{"ci.yml", "Deploy"}, Branches: []string{"main"}, PromptAdditions: "more"},
 			{Workflows: []string{"lint.yml"}, Branches: []string{"dev"}},
@@ -154,6 +155,12 @@ func problemCases() []problemCase {
 			errors: []string{`line 4: scheduled_jobs[0].schedule: invalid cron expression: expected 5 fields (minute hour day-of-month month day-of-week), got 1`}},
 		{name: "cron with secret in a field", doc: strings.Replace(job("a"), "0 * * * *", "0 * * * "+secret, 1),
 			errors: []string{`line 4: scheduled_jobs[0].schedule: invalid cron expression: day-of-week: expected a number or a name SUN-SAT`}},
+		{name: "unknown timezone", doc: job("a") + "timezone = \"Mars/" + secret + "\"\n",
+			errors: []string{`line 6: scheduled_jobs[0].timezone: expected an IANA time zone name such as "Europe/Berlin"`}},
+		{name: "timezone not a zone name", doc: job("a") + "timezone = \"UTC+2 " + secret + "\"\n",
+			errors: []string{`line 6: scheduled_jobs[0].timezone: expected an IANA time zone name such as "Europe/Berlin"`}},
+		{name: "timezone wrong type", doc: job("a") + "timezone = 2\n",
+			errors: []string{`line 6: scheduled_jobs[0].timezone: expected a string`}},
 		{name: "duplicate job name", doc: job(secret) + job("other") + job(secret),
 			errors: []string{`line 12: scheduled_jobs[2].name: duplicate job name (also scheduled_jobs[0])`}},
 		{name: "jobs not an array", doc: "scheduled_jobs = \"" + secret + "\"\n",
@@ -179,7 +186,7 @@ func problemCases() []problemCase {
 			errors: []string{`line 4: on_event.failed_run[0].workflows[1]: must not be empty`}},
 		{name: "on_event not a table", doc: "on_event = 1\n",
 			errors: []string{`line 1: on_event: expected a table`}},
-		{name: "unknown keys are warnings", doc: "future = \"" + secret + "\"\n[sandbox]\ngpu = true\n[[sandbox.volumes]]\npath = \"/a\"\nmode = \"rw\"\n[harness]\nmodel = \"x\"\n[\"odd.key\"]\nx = 1\n[on_event]\npush = []\n[[on_event.failed_run]]\nworkflows = [\"a\"]\nbranches = [\"b\"]\nextra = 1\n[[scheduled_jobs]]\nname = \"n\"\nbranch = \"b\"\nschedule = \"* * * * *\"\nprompt = \"p\"\ntimezone = \"UTC\"\n",
+		{name: "unknown keys are warnings", doc: "future = \"" + secret + "\"\n[sandbox]\ngpu = true\n[[sandbox.volumes]]\npath = \"/a\"\nmode = \"rw\"\n[harness]\nmodel = \"x\"\n[\"odd.key\"]\nx = 1\n[on_event]\npush = []\n[[on_event.failed_run]]\nworkflows = [\"a\"]\nbranches = [\"b\"]\nextra = 1\n[[scheduled_jobs]]\nname = \"n\"\nbranch = \"b\"\nschedule = \"* * * * *\"\nprompt = \"p\"\nretries = 3\n",
 			warnings: []string{
 				`line 1: future: unknown key, ignored`,
 				`line 3: sandbox.gpu: unknown key, ignored`,
@@ -188,7 +195,7 @@ func problemCases() []problemCase {
 				`line 9: "odd.key": unknown key, ignored`,
 				`line 12: on_event.push: unknown key, ignored`,
 				`line 16: on_event.failed_run[0].extra: unknown key, ignored`,
-				`line 22: scheduled_jobs[0].timezone: unknown key, ignored`,
+				`line 22: scheduled_jobs[0].retries: unknown key, ignored`,
 			}},
 		{name: "errors and warnings together", doc: "[sandbox]\ncolour = \"red\"\nsize = \"huge\"\n",
 			errors:   []string{`line 3: sandbox.size: must be one of "small", "medium", "large"`},

@@ -1,12 +1,17 @@
 package workflows
 
 import (
+	"cmp"
+	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/code-factory/code-factory/activities"
+	ghapi "github.com/code-factory/code-factory/activities/github"
 )
 
 // Limits of one config workflow run.
@@ -124,9 +129,14 @@ func (w *configWorkflow) push(ctx workflow.Context, p ConfigPush) {
 }
 
 // reconcile makes the repository's schedules match the jobs of its config
-// (none when the file was removed). Firings run as the pusher.
+// (none when the file was removed). Firings run as the pusher. Schedules
+// that could not be made turn the push's code-factory/config status to
+// error, naming the jobs; the others are made all the same.
 func (w *configWorkflow) reconcile(ctx workflow.Context, p ConfigPush, jobs []activities.PlannedJob) {
-	in := activities.ReconcileInput{WorkflowType: ScheduledJobWorkflowName, Known: w.schedules}
+	in := activities.ReconcileInput{
+		WorkflowType: ScheduledJobWorkflowName, Known: w.schedules,
+		Repo: w.in.Repo.FullName(), IDPrefix: ScheduleID(w.in.Settings.TaskNamePrefix, w.in.Repo.Owner, w.in.Repo.Name, ""),
+	}
 	for _, j := range jobs {
 		in.Desired = append(in.Desired, activities.DesiredSchedule{
 			ID: ScheduleID(w.in.Settings.TaskNamePrefix, w.in.Repo.Owner, w.in.Repo.Name, j.Job.Name),
@@ -139,10 +149,50 @@ func (w *configWorkflow) reconcile(ctx workflow.Context, p ConfigPush, jobs []ac
 	var res activities.ReconcileResult
 	if err := workflow.ExecuteActivity(githubCtx(ctx), a.ReconcileSchedules, in).Get(ctx, &res); err != nil {
 		w.logger.Error("schedules not reconciled", "after", p.After, "error", err)
+		var names []string
+		for _, j := range jobs {
+			names = append(names, j.Job.Name)
+		}
+		w.scheduleTrouble(ctx, p, scheduleErrorText(names, "Temporal could not be reached; the next push tries again"))
 		return
 	}
 	w.schedules = res.Known
-	w.logger.Info("schedules reconciled", "created", res.Created, "updated", res.Updated, "deleted", res.Deleted)
+	w.logger.Info("schedules reconciled", "created", res.Created, "updated", res.Updated, "deleted", res.Deleted, "failed", len(res.Failed))
+	if len(res.Failed) > 0 {
+		var names []string
+		for _, f := range res.Failed {
+			names = append(names, cmp.Or(f.Job, f.ID))
+		}
+		w.scheduleTrouble(ctx, p, scheduleErrorText(names, res.Failed[0].Reason))
+	}
+}
+
+// changeScheduleFeedback marks runs that report schedule failures on the
+// commit status; runs recorded before it only logged them.
+const changeScheduleFeedback = "schedule-feedback-1"
+
+// scheduleTrouble sets the push's code-factory/config status to error.
+func (w *configWorkflow) scheduleTrouble(ctx workflow.Context, p ConfigPush, text string) {
+	if workflow.GetVersion(ctx, changeScheduleFeedback, workflow.DefaultVersion, 1) < 1 {
+		return
+	}
+	st := ghapi.CommitStatus{State: "error", Context: activities.ConfigStatusContext, Description: text}
+	in := activities.CommitStatusInput{InstallationID: p.InstallationID, Repo: p.Repo, SHA: p.After, Status: st}
+	if err := workflow.ExecuteActivity(githubCtx(ctx), a.SetCommitStatus, in).Get(ctx, nil); err != nil {
+		w.logger.Error("schedule failure not reported on the commit", "after", p.After, "error", err)
+	}
+}
+
+// scheduleErrorText names the jobs that could not be scheduled and why.
+func scheduleErrorText(jobs []string, reason string) string {
+	if len(jobs) == 1 {
+		return fmt.Sprintf("Scheduled job %q could not be scheduled: %s", jobs[0], reason)
+	}
+	quoted := make([]string, len(jobs))
+	for i, j := range jobs {
+		quoted[i] = strconv.Quote(j)
+	}
+	return fmt.Sprintf("Scheduled jobs %s could not be scheduled: %s", strings.Join(quoted, ", "), reason)
 }
 
 // finish receives the signals that arrived meanwhile, then ends — or

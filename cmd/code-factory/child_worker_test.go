@@ -39,7 +39,7 @@ func runChildWorker() int {
 		return 1
 	}
 	defer c.Close()
-	w, closeActs, err := startTestWorker(ctx, &cfg, c, logger)
+	w, closeActs, err := startTestWorker(ctx, &cfg, c, logger, nil)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

@@ -22,7 +22,7 @@ func (s *stack) pushConfig(sha, delivery, config string) {
 	s.t.Helper()
 	s.world.GitHub.SetFile(e2eRepo.Owner, e2eRepo.Name, sha, ".code-factory/config.toml", []byte(config))
 	s.mustPost(http.StatusAccepted, "push", configPush(sha), delivery)
-	eventually(s.t, "the status of "+sha, func() bool { return len(s.world.GitHub.Statuses(e2eRepo.Owner, e2eRepo.Name, sha)) == 1 })
+	eventually(s.t, "the status of "+sha, func() bool { return len(s.world.GitHub.Statuses(e2eRepo.Owner, e2eRepo.Name, sha)) >= 1 })
 }
 
 // describe returns the schedule's description; nil with gone=true when the

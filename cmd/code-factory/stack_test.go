@@ -68,6 +68,8 @@ type stack struct {
 	worker  worker.Worker
 	ingress *httptest.Server
 	api     fakecoder.API
+	// schedules wraps the worker's schedule client (nil: as is).
+	schedules func(client.ScheduleClient) client.ScheduleClient
 }
 
 // stackOptions are the knobs of newStack.
@@ -80,6 +82,8 @@ type stackOptions struct {
 	coder fakecoder.Options
 	// tweak changes the configuration before anything starts.
 	tweak func(*config.Config)
+	// schedules wraps the worker's Temporal schedule client.
+	schedules func(client.ScheduleClient) client.ScheduleClient
 }
 
 // stackOption sets a stack option.
@@ -93,6 +97,12 @@ func withAgent(login string) stackOption { return func(o *stackOptions) { o.agen
 
 // withCoder sets more fake Coder options.
 func withCoder(c fakecoder.Options) stackOption { return func(o *stackOptions) { o.coder = c } }
+
+// withSchedules wraps the worker's Temporal schedule client, to make
+// Temporal refuse some schedules.
+func withSchedules(wrap func(client.ScheduleClient) client.ScheduleClient) stackOption {
+	return func(o *stackOptions) { o.schedules = wrap }
+}
 
 // withConfig changes the configuration.
 func withConfig(f func(*config.Config)) stackOption { return func(o *stackOptions) { o.tweak = f } }
@@ -112,7 +122,7 @@ func newStack(t testing.TB, opts ...stackOption) *stack {
 	n := e2eSeq.Add(1)
 	cfg := &config.Config{
 		AppID: fakeworld.AppID, PrivateKey: world.KeyPEM, WebhookSecret: []byte("e2e-webhook-secret"),
-		GitHubAPIURL: world.GitHub.URL(), GitHubGraphQLURL: world.GitHub.GraphQLURL(),
+		GitHubAPIURL: world.GitHub.URL(), GitHubGraphQLURL: world.GitHub.GraphQLURL(), GitHubWebURL: "https://github.com/",
 		AgentGitHubUsername: o.agent,
 		CoderURL:            world.Coder.URL(), CoderToken: fakeworld.CoderToken,
 		CoderOrganization: fakeworld.Organization, CoderTemplateName: fakeworld.Template, CodeFactoryTemplateName: fakeworld.ConfigTemplate,
@@ -133,7 +143,7 @@ func newStack(t testing.TB, opts ...stackOption) *stack {
 		slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}),
 		slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}),
 	})
-	s := &stack{t: t, world: world, cfg: cfg, logger: logger, logs: logs, api: o.api}
+	s := &stack{t: t, world: world, cfg: cfg, logger: logger, logs: logs, api: o.api, schedules: o.schedules}
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	if s.client, err = dialTemporal(ctx, cfg, s.logger); err != nil {
@@ -153,7 +163,7 @@ func newStack(t testing.TB, opts ...stackOption) *stack {
 // startWorker starts a worker as a fresh process would.
 func (s *stack) startWorker() {
 	s.t.Helper()
-	w, closeActs, err := startTestWorker(context.Background(), s.cfg, s.client, s.logger)
+	w, closeActs, err := startTestWorker(context.Background(), s.cfg, s.client, s.logger, s.schedules)
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -163,12 +173,15 @@ func (s *stack) startWorker() {
 
 // startTestWorker builds and starts a worker wired as `serve` wires it,
 // polling fast enough for tests.
-func startTestWorker(ctx context.Context, cfg *config.Config, c client.Client, logger *slog.Logger) (worker.Worker, func(), error) {
+func startTestWorker(ctx context.Context, cfg *config.Config, c client.Client, logger *slog.Logger, schedules func(client.ScheduleClient) client.ScheduleClient) (worker.Worker, func(), error) {
 	acts, closeActs, err := newActivities(ctx, cfg, c, logger)
 	if err != nil {
 		return nil, nil, err
 	}
 	acts.Timing = fakeworld.FastTiming()
+	if schedules != nil {
+		acts.Schedules = schedules(acts.Schedules)
+	}
 	w := newWorker(c, cfg, acts)
 	if err := w.Start(); err != nil {
 		closeActs()
