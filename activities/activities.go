@@ -84,6 +84,9 @@ type Activities struct {
 	Schedules client.ScheduleClient
 	// TaskQueue is where schedules start their job workflows.
 	TaskQueue string
+	// Workflows lists running workflows, for the sweep after an uninstall,
+	// a deletion or a transfer.
+	Workflows WorkflowLister
 	// GitHubWebURL is GitHub's web root ("https://github.com/", or a GitHub
 	// Enterprise host), ending in "/": links GitHub did not send are built
 	// on it. Never hard-code github.com.

@@ -21,6 +21,10 @@ type ConfigPushInput struct {
 	After          string `json:"after"`
 	// Truncated asks for a compare: the push's commit list was cut.
 	Truncated bool `json:"truncated,omitempty"`
+	// Resync reads the default branch as it is now (After is empty) and sets
+	// no commit status: the repository was renamed, and its schedules are
+	// made again under the new name.
+	Resync bool `json:"resync,omitempty"`
 }
 
 // ConfigPushResult says what the push did to the config file.
@@ -59,7 +63,11 @@ func (a *Activities) CheckConfigPush(ctx context.Context, in ConfigPushInput) (C
 			return ConfigPushResult{Skipped: true}, nil
 		}
 	}
-	rc, err := readConfig(ctx, c, in.Repo, in.After)
+	ref := in.After
+	if in.Resync {
+		ref = ""
+	}
+	rc, err := readConfig(ctx, c, in.Repo, ref)
 	if err != nil {
 		return ConfigPushResult{}, err
 	}
@@ -84,6 +92,9 @@ func (a *Activities) CheckConfigPush(ctx context.Context, in ConfigPushInput) (C
 		if n := len(rc.Problems) - 1; n > 0 {
 			status.Description = fmt.Sprintf("%s (and %d more)", rc.Problems[0], n)
 		}
+	}
+	if in.Resync {
+		return res, nil
 	}
 	if err := c.CreateCommitStatus(ctx, owner, repo, in.After, status); err != nil {
 		return ConfigPushResult{}, ghapi.Classify(err)

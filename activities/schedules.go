@@ -208,6 +208,7 @@ func (a *Activities) upsertSchedule(ctx context.Context, workflowType, repo stri
 	memo := map[string]any{specHashKey: hash}
 	if repo != "" {
 		memo[repoMemoKey] = repo
+		memo[installationMemoKey] = d.Run.InstallationID
 	}
 	h := a.Schedules.GetHandle(ctx, d.ID)
 	desc, err := h.Describe(ctx)

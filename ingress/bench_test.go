@@ -15,6 +15,7 @@ func (nopDispatcher) SignalWithStartIssue(context.Context, StartIssue) error   {
 func (nopDispatcher) SignalIssue(context.Context, SignalIssue) error           { return nil }
 func (nopDispatcher) StartRelay(context.Context, StartRelay) error             { return nil }
 func (nopDispatcher) SignalWithStartConfig(context.Context, StartConfig) error { return nil }
+func (nopDispatcher) StartSweep(context.Context, StartSweep) error             { return nil }
 func (nopDispatcher) SignalWithStartPRRelay(context.Context, StartPRRelay) error {
 	return nil
 }

@@ -10,13 +10,20 @@ import (
 )
 
 // Classify decides what to do with one verified delivery. event is the
-// X-GitHub-Event header, payload what github.ParseWebHook returned for it.
+// X-GitHub-Event header, payload what parsePayload returned for it.
 // It is pure: no I/O, no clock, no logging.
 func Classify(event, deliveryID string, payload any, opts ClassifyOptions) Decision {
 	c := classifier{event: event, delivery: deliveryID, s: opts.Settings}
 	switch p := payload.(type) {
+	case *IssueTransferredEvent:
+		return c.issueGone(p.IssuesEvent, p)
 	case *github.IssuesEvent:
+		if p.GetAction() == "deleted" {
+			return c.issueGone(p, nil)
+		}
 		return c.issues(p)
+	case *github.RepositoryEvent:
+		return c.repository(p)
 	case *github.IssueCommentEvent:
 		return c.issueComment(p)
 	case *github.PullRequestReviewCommentEvent:
@@ -30,9 +37,9 @@ func Classify(event, deliveryID string, payload any, opts ClassifyOptions) Decis
 	case *github.PingEvent:
 		return Skip{Reason: "pong"}
 	case *github.InstallationEvent:
-		return Skip{Reason: "installation event " + p.GetAction()}
+		return c.installation(p)
 	case *github.InstallationRepositoriesEvent:
-		return Skip{Reason: "installation_repositories event " + p.GetAction()}
+		return c.installationRepositories(p)
 	}
 	return c.unhandled(actionOf(payload))
 }

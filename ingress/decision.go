@@ -17,7 +17,7 @@ type ClassifyOptions struct {
 }
 
 // Decision is what to do with one delivery: StartIssue, SignalIssue,
-// StartPRRelay, StartRelay, StartConfig or Skip.
+// StartPRRelay, StartRelay, StartConfig, StartSweep or Skip.
 type Decision interface {
 	// Outcome is "started", "signalled" or "skipped".
 	Outcome() string
@@ -64,6 +64,14 @@ type StartConfig struct {
 	Push       workflows.ConfigPush
 }
 
+// StartSweep starts the sweep of repositories that were renamed,
+// transferred or deleted, or that the App can no longer reach.
+type StartSweep struct {
+	// WorkflowID is workflows.SweepWorkflowID(prefix, deliveryID).
+	WorkflowID string
+	Input      workflows.SweepInput
+}
+
 // Skip ignores the delivery; Reason says why.
 type Skip struct {
 	Reason string
@@ -85,6 +93,9 @@ func (StartPRRelay) Outcome() string { return "signalled" }
 func (StartConfig) Outcome() string { return "started" }
 
 // Outcome implements Decision.
+func (StartSweep) Outcome() string { return "started" }
+
+// Outcome implements Decision.
 func (Skip) Outcome() string { return "skipped" }
 
 func (StartIssue) isDecision()   {}
@@ -93,6 +104,7 @@ func (StartRelay) isDecision()   {}
 func (StartPRRelay) isDecision() {}
 func (StartConfig) isDecision()  {}
 func (Skip) isDecision()         {}
+func (StartSweep) isDecision()   {}
 
 // workflowID returns the workflow a decision targets ("" for Skip).
 func workflowID(d Decision) string {
@@ -106,6 +118,8 @@ func workflowID(d Decision) string {
 	case StartPRRelay:
 		return d.WorkflowID
 	case StartConfig:
+		return d.WorkflowID
+	case StartSweep:
 		return d.WorkflowID
 	}
 	return ""

@@ -32,6 +32,8 @@ type Dispatcher interface {
 	SignalWithStartPRRelay(ctx context.Context, d StartPRRelay) error
 	// SignalWithStartConfig signals the config workflow, starting it if needed.
 	SignalWithStartConfig(ctx context.Context, d StartConfig) error
+	// StartSweep starts a sweep workflow; an already-started one is not an error.
+	StartSweep(ctx context.Context, d StartSweep) error
 }
 
 // dispatch runs one decision on the dispatcher. Skip is never passed here.
@@ -47,6 +49,8 @@ func dispatch(ctx context.Context, disp Dispatcher, d Decision) error {
 		return disp.SignalWithStartPRRelay(ctx, d)
 	case StartConfig:
 		return disp.SignalWithStartConfig(ctx, d)
+	case StartSweep:
+		return disp.StartSweep(ctx, d)
 	}
 	return errors.New("ingress: decision cannot be dispatched")
 }

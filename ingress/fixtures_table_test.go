@@ -48,9 +48,9 @@ var fixtureCases = []fixtureCase{
 	// octokit examples: both branches where the agent login decides.
 	{"installation/created.json", octo, "", "skip", "installation event created", ""},
 	{"installation/created.with-requester.json", octo, "", "skip", "installation event created", ""},
-	{"installation/deleted.json", octo, "", "skip", "installation event deleted", ""},
+	{"installation/deleted.json", octo, "", "sweep", "gh-sweep-delivery-1", ""},
 	{"installation_repositories/added.json", octo, "", "skip", "installation_repositories event added", ""},
-	{"installation_repositories/removed.json", octo, "", "skip", "installation_repositories event removed", ""},
+	{"installation_repositories/removed.json", octo, "", "sweep", "gh-sweep-delivery-1", ""},
 	{"issue_comment/created.1.json", octo, "", "skip", "comment by the agent/bot", ""},
 	{"issue_comment/created.1.json", other, "", "skip", "no installation in payload", ""},
 	{"issue_comment/created.json", octo, "", "skip", "comment by the agent/bot", ""},
@@ -166,6 +166,11 @@ func checkDecision(t *testing.T, d Decision, tc fixtureCase) {
 		}
 	case StartConfig:
 		got, id, settings = "config", d.WorkflowID, d.Input.Settings
+	case StartSweep:
+		got, id, settings = "sweep", d.WorkflowID, d.Input.Settings
+		if d.Input.InstallationID == 0 || d.Input.Reason == "" {
+			t.Errorf("sweep input = %+v, want the installation and why", d.Input)
+		}
 	default:
 		t.Fatalf("unexpected decision %T", d)
 	}

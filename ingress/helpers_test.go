@@ -13,8 +13,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/google/go-github/v66/github"
-
 	"github.com/code-factory/code-factory/workflows"
 )
 
@@ -67,6 +65,10 @@ func (r *recordingDispatcher) StartRelay(_ context.Context, d StartRelay) error 
 
 func (r *recordingDispatcher) SignalWithStartPRRelay(_ context.Context, d StartPRRelay) error {
 	return r.record("SignalWithStartPRRelay", d)
+}
+
+func (r *recordingDispatcher) StartSweep(_ context.Context, d StartSweep) error {
+	return r.record("StartSweep", d)
 }
 
 func (r *recordingDispatcher) SignalWithStartConfig(_ context.Context, d StartConfig) error {
@@ -191,7 +193,7 @@ func obj(t testing.TB, m map[string]any, key string) map[string]any {
 // classifyBytes parses body as event and classifies it.
 func classifyBytes(t testing.TB, event string, body []byte, s workflows.Settings) Decision {
 	t.Helper()
-	payload, err := github.ParseWebHook(event, body)
+	payload, err := parsePayload(event, body)
 	if err != nil {
 		t.Fatalf("parse %s: %v", event, err)
 	}

@@ -33,6 +33,8 @@ func Summarize(payload any) Summary {
 	switch p := payload.(type) {
 	case *github.IssuesEvent:
 		s.Number = p.GetIssue().GetNumber()
+	case *IssueTransferredEvent:
+		s.Number = p.GetIssue().GetNumber()
 	case *github.IssueCommentEvent:
 		s.Number = p.GetIssue().GetNumber()
 	case *github.PullRequestEvent:

@@ -38,10 +38,7 @@ func NewTemporalDispatcher(c client.Client, taskQueue string) *TemporalDispatche
 func (t *TemporalDispatcher) SignalWithStartIssue(ctx context.Context, d StartIssue) error {
 	ctx, cancel := context.WithTimeout(ctx, temporalCallTimeout)
 	defer cancel()
-	opts := t.signalWithStartOptions(d.WorkflowID, map[string]any{
-		"repo":  d.Input.Repo.FullName(),
-		"issue": d.Input.IssueNumber,
-	})
+	opts := t.signalWithStartOptions(d.WorkflowID, workflows.IssueMemo(d.Input.Repo, d.Input.IssueNumber, d.Input.InstallationID))
 	_, err := t.c.SignalWithStartWorkflow(ctx, d.WorkflowID, workflows.IssueEventSignal, d.Event,
 		opts, workflows.IssueWorkflowName, d.Input)
 	return mapTemporalError(ctx, "signal-with-start issue workflow", err)
@@ -98,6 +95,26 @@ func (t *TemporalDispatcher) StartRelay(ctx context.Context, d StartRelay) error
 	return mapTemporalError(ctx, "start relay workflow", err)
 }
 
+// StartSweep implements Dispatcher. Like StartRelay, its id is derived from
+// the delivery id, so a redelivery is a no-op.
+func (t *TemporalDispatcher) StartSweep(ctx context.Context, d StartSweep) error {
+	ctx, cancel := context.WithTimeout(ctx, temporalCallTimeout)
+	defer cancel()
+	opts := client.StartWorkflowOptions{
+		ID:                                       d.WorkflowID,
+		TaskQueue:                                t.taskQueue,
+		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		WorkflowIDConflictPolicy:                 enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		WorkflowExecutionErrorWhenAlreadyStarted: true,
+		Memo:                                     map[string]any{"installation": d.Input.InstallationID, "reason": string(d.Input.Reason)},
+	}
+	_, err := t.c.ExecuteWorkflow(ctx, opts, workflows.SweepWorkflowName, d.Input)
+	if temporal.IsWorkflowExecutionAlreadyStartedError(err) {
+		return nil
+	}
+	return mapTemporalError(ctx, "start sweep workflow", err)
+}
+
 // SignalWithStartPRRelay implements Dispatcher. It returns once the server
 // has persisted the signal, so the relay sees the pull request's events in
 // the order they were accepted here.
@@ -114,7 +131,7 @@ func (t *TemporalDispatcher) SignalWithStartPRRelay(ctx context.Context, d Start
 func (t *TemporalDispatcher) SignalWithStartConfig(ctx context.Context, d StartConfig) error {
 	ctx, cancel := context.WithTimeout(ctx, temporalCallTimeout)
 	defer cancel()
-	opts := t.signalWithStartOptions(d.WorkflowID, map[string]any{"repo": d.Input.Repo.FullName()})
+	opts := t.signalWithStartOptions(d.WorkflowID, map[string]any{"repo": d.Input.Repo.FullName(), "installation": d.Input.InstallationID})
 	_, err := t.c.SignalWithStartWorkflow(ctx, d.WorkflowID, workflows.ConfigPushSignal, d.Push,
 		opts, workflows.ConfigWorkflowName, d.Input)
 	return mapTemporalError(ctx, "signal-with-start config workflow", err)

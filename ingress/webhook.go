@@ -127,7 +127,7 @@ func (s *Server) process(c echo.Context, attrs *[]any) result {
 	if github.EventForType(event) == nil {
 		return skipped("unhandled event " + event)
 	}
-	payload, err := github.ParseWebHook(event, raw)
+	payload, err := parsePayload(event, raw)
 	if err != nil {
 		return reject(http.StatusBadRequest, "malformed JSON payload")
 	}

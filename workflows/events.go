@@ -54,13 +54,54 @@ const (
 	KindReview EventKind = "review"
 	// KindCIFailure: a failed workflow run on the agent's pull request head.
 	KindCIFailure EventKind = "ci_failure"
+	// KindGone: the issue is no longer code-factory's to serve (it, or its
+	// repository, was deleted or transferred; the App was uninstalled,
+	// suspended or lost access). Gone says which.
+	KindGone EventKind = "gone"
+	// KindRenamed: the repository was renamed; Repo is its new name. The
+	// issue's run moves to the workflow of the new name.
+	KindRenamed EventKind = "renamed"
 )
+
+// GoneReason says why an issue is gone.
+type GoneReason string
+
+// The reasons of KindGone.
+const (
+	GoneIssueDeleted      GoneReason = "issue_deleted"
+	GoneIssueTransferred  GoneReason = "issue_transferred"
+	GoneRepoDeleted       GoneReason = "repository_deleted"
+	GoneRepoTransferred   GoneReason = "repository_transferred"
+	GoneUninstalled       GoneReason = "uninstalled"
+	GoneSuspended         GoneReason = "suspended"
+	GoneRepositoryRemoved GoneReason = "repository_removed"
+)
+
+// Gone is the detail of a KindGone event.
+type Gone struct {
+	Reason GoneReason `json:"reason"`
+	// To is where the issue went when it was transferred (its repository,
+	// number and URL); nil when it is simply gone.
+	To *IssueLocation `json:"to,omitempty"`
+}
+
+// IssueLocation is an issue somewhere on GitHub.
+type IssueLocation struct {
+	Repo   Repo   `json:"repo"`
+	Number int    `json:"number"`
+	URL    string `json:"url,omitempty"`
+}
 
 // Starts reports whether the kind may start an issue workflow (SignalWithStart).
 func (k EventKind) Starts() bool { return k == KindAssigned || k == KindReopened }
 
-// Ends reports whether the kind ends the issue's task.
-func (k EventKind) Ends() bool { return k == KindClosed || k == KindUnassigned }
+// Ends reports whether the kind ends the issue's run here: closing and
+// unassigning end the task, a gone issue ends it without a word on the
+// issue it can no longer reach, a rename hands the run to the workflow of
+// the new name.
+func (k EventKind) Ends() bool {
+	return k == KindClosed || k == KindUnassigned || k == KindGone || k == KindRenamed
+}
 
 // IsComment reports whether the kind carries a Comment to forward.
 func (k EventKind) IsComment() bool {
@@ -109,6 +150,7 @@ type IssueEvent struct {
 	Sender    Actor      `json:"sender"`
 	Comment   *Comment   `json:"comment,omitempty"`
 	CIFailure *CIFailure `json:"ci_failure,omitempty"`
+	Gone      *Gone      `json:"gone,omitempty"`
 }
 
 // Settings are the deployment settings a workflow needs to make decisions.
@@ -176,7 +218,15 @@ type ConfigPush struct {
 	// Truncated is true when GitHub's commit list was cut and the workflow
 	// must compare Before...After to know whether the file changed.
 	Truncated bool `json:"truncated,omitempty"`
+	// Resync is set on the push a rename sends: read the default branch as
+	// it is and make the schedules again, without a commit status.
+	Resync bool `json:"resync,omitempty"`
 }
+
+// ConfigGoneSignal ends the config workflow of a repository code-factory no
+// longer serves (deleted, transferred, renamed away, uninstalled); its
+// schedules are deleted by the sweep that sends it.
+const ConfigGoneSignal = "config-gone"
 
 // ConfigWorkflowInput starts the per-repository config workflow.
 type ConfigWorkflowInput struct {

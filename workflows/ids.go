@@ -63,6 +63,21 @@ func ParseRelayWorkflowID(prefix, id string) (deliveryID string, err error) {
 	return d, nil
 }
 
+// SweepWorkflowID names the sweep started by one delivery (a rename,
+// transfer, deletion or uninstall): "{prefix}-sweep-{delivery}".
+func SweepWorkflowID(prefix, deliveryID string) string {
+	return prefix + "-sweep-" + deliveryID
+}
+
+// ParseSweepWorkflowID is the inverse of SweepWorkflowID.
+func ParseSweepWorkflowID(prefix, id string) (deliveryID string, err error) {
+	d, ok := strings.CutPrefix(id, prefix+"-sweep-")
+	if !ok || d == "" {
+		return "", fmt.Errorf("workflow id %q: not a sweep workflow id", id)
+	}
+	return d, nil
+}
+
 // PRRelayWorkflowID names the relay of one pull request's comments:
 // "{prefix}-{owner}/{repo}/pull/{pr}". Repository names cannot contain "/",
 // so it never equals an issue workflow's ID.

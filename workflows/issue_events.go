@@ -34,6 +34,7 @@ func (w *issueWorkflow) comments(ctx workflow.Context, ev IssueEvent) error {
 			break
 		}
 		ev = w.pop()
+		w.handling = append(w.handling, ev)
 	}
 	if len(inputs) == 0 || w.end != nil {
 		return nil
@@ -45,7 +46,7 @@ func (w *issueWorkflow) comments(ctx workflow.Context, ev IssueEvent) error {
 	}
 	return w.deliver(ctx, func(wctx workflow.Context) error {
 		args := activities.DeliverInputArgs{Task: *w.carry.Task, Input: JoinInputs(inputs)}
-		return workflow.ExecuteActivity(waitCtx(wctx), a.DeliverInput, args).Get(wctx, nil)
+		return workflow.ExecuteActivity(w.deliverCtx(wctx), a.DeliverInput, args).Get(wctx, nil)
 	})
 }
 
@@ -120,7 +121,7 @@ func (w *issueWorkflow) ciFailure(ctx workflow.Context, ev IssueEvent) error {
 	defer func() { w.delivering = nil }()
 	return w.deliver(ctx, func(wctx workflow.Context) error {
 		in := activities.CIRelayInput{InstallationID: w.in.InstallationID, Repo: activities.Repo(w.in.Repo), Run: *f, Task: *w.carry.Task}
-		return workflow.ExecuteActivity(waitCtx(wctx), a.RelayCIFailure, in).Get(wctx, nil)
+		return workflow.ExecuteActivity(w.deliverCtx(wctx), a.RelayCIFailure, in).Get(wctx, nil)
 	})
 }
 

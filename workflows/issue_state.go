@@ -36,7 +36,19 @@ type IssueCarry struct {
 	Pending []IssueEvent `json:"pending,omitempty"`
 	// SeenDeliveries are recent delivery ids, oldest first (bounded).
 	SeenDeliveries []string `json:"seen_deliveries,omitempty"`
+	// AwaitHandover starts the workflow of a renamed repository's issue
+	// ahead of the handover: it buffers events until the run under the old
+	// name sends its state on IssueHandoverSignal.
+	AwaitHandover bool `json:"await_handover,omitempty"`
 }
+
+// IssueHandoverSignal carries the state of an issue's run (an IssueCarry)
+// from the workflow of a repository's old name to the one of its new name.
+const IssueHandoverSignal = "handover"
+
+// handoverWait is how long a workflow started ahead of a handover waits for
+// it before it goes on as a fresh run.
+const handoverWait = time.Hour
 
 // maxSeenDeliveries bounds the redelivery filter.
 const maxSeenDeliveries = 500

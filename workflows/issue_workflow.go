@@ -2,11 +2,8 @@ package workflows
 
 import (
 	"errors"
-	"strings"
-	"time"
 
 	"go.temporal.io/sdk/log"
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/code-factory/code-factory/activities"
@@ -68,15 +65,34 @@ type issueWorkflow struct {
 	// events received after the end, in order (current runs only).
 	current  bool
 	afterEnd []IssueEvent
+	// handling are the events being handled; interrupted is set when the
+	// end cancelled their delivery. A rename puts them back for the run
+	// under the new name.
+	handling    []IssueEvent
+	interrupted bool
+	// confirmCancel is set for runs with changeHandover: a delivery the end
+	// cancels is waited on until the activity confirms, so a delivery that
+	// landed anyway is known and not repeated by the run of a new name.
+	confirmCancel bool
+	// awaiting is set for a run started ahead of a handover; handed is
+	// the state the run of the old name sent.
+	awaiting bool
+	handed   *IssueCarry
 }
+
+// changeHandover is the version marker of runs that wait for a cancelled
+// delivery to confirm (docs/versioning.md).
+const changeHandover = "handover-1"
 
 // setup restores carried state and starts receiving signals.
 func (w *issueWorkflow) setup(ctx workflow.Context) {
 	w.logger = log.With(workflow.GetLogger(ctx), "repo", w.in.Repo.FullName(), "issue", w.in.IssueNumber)
 	w.current = workflow.GetVersion(ctx, changeEdgeCases, workflow.DefaultVersion, 1) >= 1
+	w.confirmCancel = workflow.GetVersion(ctx, changeHandover, workflow.DefaultVersion, 1) >= 1
 	if w.in.Carry != nil {
 		w.carry = *w.in.Carry
 	}
+	w.awaiting, w.carry.AwaitHandover = w.carry.AwaitHandover, false
 	if w.carry.Permissions == nil {
 		w.carry.Permissions = map[string]string{}
 	}
@@ -92,6 +108,16 @@ func (w *issueWorkflow) setup(ctx workflow.Context) {
 			var ev IssueEvent
 			w.signal.Receive(ctx, &ev)
 			w.accept(ev)
+		}
+	})
+	handover := workflow.GetSignalChannel(ctx, IssueHandoverSignal)
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		for {
+			var c IssueCarry
+			handover.Receive(ctx, &c)
+			if w.handed == nil {
+				w.handed = &c
+			}
 		}
 	})
 }
@@ -129,6 +155,11 @@ func (w *issueWorkflow) enqueue(ev IssueEvent) {
 
 // run starts the task if needed, then serves events until the issue ends.
 func (w *issueWorkflow) run(ctx workflow.Context) error {
+	if w.awaiting {
+		if err := w.receiveHandover(ctx); err != nil {
+			return err
+		}
+	}
 	if w.carry.Task == nil {
 		if err := w.start(ctx); err != nil {
 			return err
@@ -141,6 +172,12 @@ func (w *issueWorkflow) run(ctx workflow.Context) error {
 		}
 		if !more {
 			if err := w.watch(ctx); err != nil {
+				return err
+			}
+			continue
+		}
+		if w.handed != nil {
+			if err := w.adopt(ctx); err != nil {
 				return err
 			}
 			continue
@@ -163,7 +200,7 @@ func (w *issueWorkflow) run(ctx workflow.Context) error {
 // delay (more is false: time to check the chat); a task waits for events
 // only, as histories recorded with tasks expect.
 func (w *issueWorkflow) await(ctx workflow.Context) (more bool, err error) {
-	ready := func() bool { return w.end != nil || len(w.carry.Pending) > 0 }
+	ready := func() bool { return w.end != nil || len(w.carry.Pending) > 0 || w.handed != nil }
 	if w.carry.Task == nil || w.carry.Task.KindOrTask() != coder.KindChat {
 		return true, workflow.Await(ctx, ready)
 	}
@@ -178,118 +215,35 @@ func (w *issueWorkflow) eventsPerRun() int {
 	return maxEventsPerRun
 }
 
-// start waits for the assigning event and creates the task.
-func (w *issueWorkflow) start(ctx workflow.Context) error {
-	if err := workflow.Await(ctx, func() bool { return w.end != nil || len(w.carry.Pending) > 0 }); err != nil {
-		return err
-	}
-	if w.end != nil && len(w.carry.Pending) == 0 {
-		return errEnd
-	}
-	ev := w.pop()
-	if !ev.Kind.Starts() {
-		w.logger.Warn("first event does not start a task; ending", "kind", ev.Kind)
-		return errEnd
-	}
-	w.carry.Requester = ev.Sender
-	issue := w.issueRef()
-
-	var check activities.IssueCheck
-	if err := workflow.ExecuteActivity(githubCtx(ctx), a.CheckIssue, activities.CheckIssueInput{Issue: issue, AgentLogin: w.in.Settings.AgentLogin}).Get(ctx, &check); err != nil {
-		return err
-	}
-	if !check.Open || !check.AgentAssigned {
-		w.logger.Info("issue is closed or no longer assigned to the agent; ending", "open", check.Open)
-		return errEnd
-	}
-	perm, err := w.permission(ctx, ev.Sender.Login)
-	if err != nil {
-		return err
-	}
-	if !mayWrite(perm) {
-		w.logger.Info("assigner may not start the agent", "assigner", ev.Sender.Login, "permission", perm)
-		return w.endWithStatus(ctx, statusNotPermitted(ev.Sender.Login, w.in.Settings.AgentLogin))
-	}
-	var user activities.CoderUser
-	if err := workflow.ExecuteActivity(coderCtx(ctx), a.LookupCoderUser, ev.Sender.ID).Get(ctx, &user); err != nil {
-		return err
-	}
-	if user.Matches != 1 {
-		return w.endWithStatus(ctx, statusNoCoderUser(ev.Sender.Login, user.Matches))
-	}
-	spec, err := w.taskSpec(ctx, user.Username, check)
-	if err != nil {
-		return err
-	}
-	var created activities.CreateTaskResult
-	if err := workflow.ExecuteActivity(coderCtx(ctx), a.CreateTask, activities.CreateTaskInput{Spec: *spec}).Get(ctx, &created); err != nil {
-		return err
-	}
-	task := created.Task
-	w.carry.Task = &task
-	if task.KindOrTask() == coder.KindChat {
-		w.carry.StartedAt = workflow.Now(ctx)
-	}
-	if err := workflow.UpsertMemo(ctx, map[string]any{"task_id": task.ID, "task_owner": task.Owner}); err != nil {
-		return err
-	}
-	if err := w.setStatus(ctx, statusCreated(task.URL)); err != nil {
-		return err
-	}
-	var active bool
-	err = w.cancellable(ctx, func(wctx workflow.Context) error {
-		return workflow.ExecuteActivity(waitCtx(wctx), a.WaitForActive, created.Task).Get(wctx, &active)
-	})
-	if err != nil || w.end != nil {
-		return err
-	}
-	if active {
-		return w.setStatus(ctx, statusRunning(task.URL))
-	}
-	return w.setStatus(ctx, statusFailed(task.URL))
-}
-
-// taskSpec is what to create, from the repository's config file if it has
-// one. An invalid config file is explained on the issue and ends the workflow.
-func (w *issueWorkflow) taskSpec(ctx workflow.Context, owner string, issue activities.IssueCheck) (*coder.CreateSpec, error) {
-	issueURL := issue.URL
-	name, err := TaskName(w.in.Settings.TaskNamePrefix, w.in.Repo.Name, w.in.IssueNumber)
-	if err != nil {
-		return nil, temporal.NewNonRetryableApplicationError(err.Error(), "BadTaskName", nil)
-	}
-	var plan activities.TaskPlan
-	in := activities.PlanTaskInput{Issue: w.issueRef(), IssueURL: issueURL, Requester: w.carry.Requester.Login, Title: issue.Title}
-	if err := workflow.ExecuteActivity(githubCtx(ctx), a.PlanTask, in).Get(ctx, &plan); err != nil {
-		return nil, err
-	}
-	if len(plan.Problems) > 0 {
-		return nil, w.endWithStatus(ctx, statusInvalidConfig(plan.Problems))
-	}
-	return &coder.CreateSpec{
-		Name: name, Owner: owner, TemplateName: plan.TemplateName, Input: plan.Input,
-		Prompt: plan.Prompt, Params: plan.Params,
-		Labels:   coder.IssueLabels(w.in.Repo.ID, w.in.Repo.FullName(), w.in.IssueNumber),
-		Identity: issueURL,
-	}, nil
-}
-
 // next handles the oldest pending event.
 func (w *issueWorkflow) next(ctx workflow.Context) error {
 	ev := w.pop()
+	w.handling, w.interrupted = []IssueEvent{ev}, false
+	var err error
 	switch {
 	case ev.Kind.IsComment():
-		return w.comments(ctx, ev)
+		err = w.comments(ctx, ev)
 	case ev.Kind == KindCIFailure:
-		return w.ciFailure(ctx, ev)
+		err = w.ciFailure(ctx, ev)
 	case ev.Kind.Starts():
 		w.logger.Info("task already exists; assignment ignored", "delivery", ev.DeliveryID)
 	}
-	return nil
+	if err == nil && w.interrupted && w.end != nil && w.end.Kind == KindRenamed {
+		w.carry.Pending = append(w.handling, w.carry.Pending...)
+	}
+	w.handling = nil
+	return err
 }
 
 // finish deletes the task (interrupts and archives the chat) and says so
 // on the issue, with what a chat cost and how long it ran.
 func (w *issueWorkflow) finish(ctx workflow.Context) error {
+	switch w.end.Kind {
+	case KindRenamed:
+		return w.handover(ctx)
+	case KindGone:
+		return w.finishGone(ctx)
+	}
 	if w.carry.Task != nil {
 		if err := workflow.ExecuteActivity(coderCtx(ctx), a.DeleteTask, *w.carry.Task).Get(ctx, nil); err != nil {
 			return err
@@ -335,22 +289,6 @@ func (w *issueWorkflow) pop() IssueEvent {
 	return ev
 }
 
-// cancellable runs f with a context that the issue's end cancels. A
-// cancellation caused by the end is not an error.
-func (w *issueWorkflow) cancellable(ctx workflow.Context, f func(workflow.Context) error) error {
-	if w.end != nil {
-		return nil
-	}
-	wctx, cancel := workflow.WithCancel(ctx)
-	w.cancelWork = cancel
-	defer func() { w.cancelWork = nil; cancel() }()
-	err := f(wctx)
-	if err != nil && (w.end != nil || w.superseded) && temporal.IsCanceledError(err) {
-		return nil
-	}
-	return err
-}
-
 // setStatus writes the status comment: text, then what people should know
 // of the run (who asked, the pull request, the agent's error, skipped
 // outsiders).
@@ -378,46 +316,6 @@ func (w *issueWorkflow) endWithStatus(ctx workflow.Context, text string) error {
 	return errEnd
 }
 
-// permission returns a user's repository permission, cached per author
-// for Settings.PermissionTTL of workflow time (for good in runs recorded
-// before changeEdgeCases).
-func (w *issueWorkflow) permission(ctx workflow.Context, login string) (string, error) {
-	key := strings.ToLower(login)
-	if p, ok := w.carry.Permissions[key]; ok && (!w.current || workflow.Now(ctx).Sub(w.carry.PermissionsAt[key]) < w.permissionTTL()) {
-		return p, nil
-	}
-	var check activities.AuthorCheck
-	in := activities.AuthorInput{InstallationID: w.in.InstallationID, Repo: w.in.Repo, Login: login}
-	if err := workflow.ExecuteActivity(githubCtx(ctx), a.CheckAuthor, in).Get(ctx, &check); err != nil {
-		return "", err
-	}
-	p := check.Permission
-	if check.Bot {
-		p = "bot"
-	}
-	w.carry.Permissions[key] = p
-	if w.current {
-		if w.carry.PermissionsAt == nil {
-			w.carry.PermissionsAt = map[string]time.Time{}
-		}
-		w.carry.PermissionsAt[key] = workflow.Now(ctx)
-	}
-	return p, nil
-}
-
-// defaultPermissionTTL is PERMISSION_CACHE_TTL's default.
-const defaultPermissionTTL = 10 * time.Minute
-
-func (w *issueWorkflow) permissionTTL() time.Duration {
-	if d := w.in.Settings.PermissionTTL; d > 0 {
-		return d
-	}
-	return defaultPermissionTTL
-}
-
 func (w *issueWorkflow) issueRef() activities.IssueRef {
 	return activities.IssueRef{InstallationID: w.in.InstallationID, Repo: w.in.Repo, Number: w.in.IssueNumber}
 }
-
-// mayWrite reports whether a permission may steer the agent.
-func mayWrite(p string) bool { return p == "admin" || p == "maintain" || p == "write" }

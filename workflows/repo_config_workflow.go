@@ -40,6 +40,8 @@ type configWorkflow struct {
 	seen      *deliverySet
 	schedules []string
 	handled   int
+	// gone is set by ConfigGoneSignal.
+	gone bool
 }
 
 // ConfigWorkflow is the per-repository workflow that handles pushes to the
@@ -70,6 +72,11 @@ func (w *configWorkflow) setup(ctx workflow.Context) {
 			w.accept(p)
 		}
 	})
+	gone := workflow.GetSignalChannel(ctx, ConfigGoneSignal)
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		gone.Receive(ctx, nil)
+		w.gone = true
+	})
 }
 
 // accept queues a push unless it is a redelivery.
@@ -90,6 +97,10 @@ func (w *configWorkflow) run(ctx workflow.Context) error {
 		if !ok {
 			return w.finish(ctx, false)
 		}
+		if w.gone {
+			w.logger.Info("repository no longer served; config workflow ends", "dropped_pushes", len(w.pending))
+			return nil
+		}
 		p := w.pending[0]
 		w.pending = w.pending[1:]
 		w.push(ctx, p)
@@ -104,7 +115,7 @@ func (w *configWorkflow) run(ctx workflow.Context) error {
 // end after configIdle (the next push starts it again); one with schedules
 // keeps it, since it remembers which schedules to delete later.
 func (w *configWorkflow) await(ctx workflow.Context) (bool, error) {
-	more := func() bool { return len(w.pending) > 0 }
+	more := func() bool { return len(w.pending) > 0 || w.gone }
 	if len(w.schedules) > 0 {
 		return true, workflow.Await(ctx, more)
 	}
@@ -115,7 +126,7 @@ func (w *configWorkflow) await(ctx workflow.Context) (bool, error) {
 // push whose check keeps failing is logged and the next one is handled:
 // one broken commit must not block feedback on the ones after it.
 func (w *configWorkflow) push(ctx workflow.Context, p ConfigPush) {
-	in := activities.ConfigPushInput{InstallationID: p.InstallationID, Repo: p.Repo, Before: p.Before, After: p.After, Truncated: p.Truncated}
+	in := activities.ConfigPushInput{InstallationID: p.InstallationID, Repo: p.Repo, Before: p.Before, After: p.After, Truncated: p.Truncated, Resync: p.Resync}
 	var res activities.ConfigPushResult
 	if err := workflow.ExecuteActivity(githubCtx(ctx), a.CheckConfigPush, in).Get(ctx, &res); err != nil {
 		w.logger.Error("config push not checked", "after", p.After, "error", err)
@@ -173,6 +184,10 @@ const changeScheduleFeedback = "schedule-feedback-1"
 
 // scheduleTrouble sets the push's code-factory/config status to error.
 func (w *configWorkflow) scheduleTrouble(ctx workflow.Context, p ConfigPush, text string) {
+	if p.Resync {
+		w.logger.Error("schedules not all made again after a rename", "problem", text)
+		return
+	}
 	if workflow.GetVersion(ctx, changeScheduleFeedback, workflow.DefaultVersion, 1) < 1 {
 		return
 	}

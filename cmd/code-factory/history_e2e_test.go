@@ -48,9 +48,11 @@ func TestE2EHistoriesReplay(t *testing.T) {
 		s.mustPost(http.StatusAccepted, "issues", closedBody(), "h-close")
 		issueID := workflows.IssueWorkflowID(s.cfg.CoderTaskNamePrefix, e2eRepo.Owner, e2eRepo.Name, e2eIssue)
 		s.waitClosed(issueID)
-		name := "issue-lifecycle-" + string(api)
+		// Named after the newest version marker the run records, so the
+		// histories of earlier releases stay as they were recorded.
+		name := "issue-lifecycle-" + string(api) + "-" + currentMarker
 		if api == fakecoder.APIChats {
-			name = "chat-lifecycle"
+			name = "chat-lifecycle-" + currentMarker
 		}
 		recorded[name] = s.history(issueID)
 		if api != fakecoder.APITasks {
@@ -82,6 +84,9 @@ func TestE2EHistoriesReplay(t *testing.T) {
 		}
 	}
 }
+
+// currentMarker is the newest version marker of the issue workflow.
+const currentMarker = "handover-1"
 
 // history fetches a workflow's full history (its latest run).
 func (s *stack) history(id string) *historypb.History {

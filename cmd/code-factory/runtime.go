@@ -81,6 +81,7 @@ func newActivities(ctx context.Context, cfg *config.Config, c client.Client, log
 	acts.GitHubWebURL = cfg.GitHubWebURL
 	acts.ConfigTemplateName = cfg.CodeFactoryTemplateName
 	acts.Schedules = c.ScheduleClient()
+	acts.Workflows = c
 	acts.TaskQueue = cfg.TemporalTaskQueue
 	return acts, closeCoder, nil
 }

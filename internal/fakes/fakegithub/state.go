@@ -245,3 +245,37 @@ func (st *state) addComment(owner, repo string, n int, login, body string) *stor
 	st.comments[c.ID] = c
 	return c
 }
+
+// TransferIssue moves an issue and its comments (keeping their ids, as
+// GitHub does) to another repository under a new number.
+func (s *Server) TransferIssue(owner, repo string, n int, toOwner, toRepo string, toN int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	from := s.st.repo(owner, repo)
+	if is := from.issues[n]; is != nil {
+		delete(from.issues, n)
+		moved := *is
+		moved.Number = toN
+		s.st.repo(toOwner, toRepo).issues[toN] = &moved
+	}
+	for _, c := range s.st.issueComments(owner, repo, n) {
+		c.owner, c.repo, c.issue = toOwner, toRepo, toN
+	}
+}
+
+// MoveRepo renames or transfers a repository: its issues, pull requests,
+// files and comments (ids kept) answer under the new owner and name.
+func (s *Server) MoveRepo(owner, repo, toOwner, toRepo string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := repoKey(owner, repo)
+	if rs := s.st.repos[k]; rs != nil {
+		delete(s.st.repos, k)
+		s.st.repos[repoKey(toOwner, toRepo)] = rs
+	}
+	for _, c := range s.st.comments {
+		if repoKey(c.owner, c.repo) == k {
+			c.owner, c.repo = toOwner, toRepo
+		}
+	}
+}

@@ -1,0 +1,34 @@
+package workflows
+
+import (
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+)
+
+// deliverCtx is waitCtx for deliveries, confirming cancellation in runs
+// with changeHandover.
+func (w *issueWorkflow) deliverCtx(ctx workflow.Context) workflow.Context {
+	ctx = waitCtx(ctx)
+	if w.confirmCancel {
+		ctx = workflow.WithWaitForCancellation(ctx, true)
+	}
+	return ctx
+}
+
+// cancellable runs f with a context that the issue's end cancels. A
+// cancellation caused by the end is not an error.
+func (w *issueWorkflow) cancellable(ctx workflow.Context, f func(workflow.Context) error) error {
+	if w.end != nil {
+		w.interrupted = true
+		return nil
+	}
+	wctx, cancel := workflow.WithCancel(ctx)
+	w.cancelWork = cancel
+	defer func() { w.cancelWork = nil; cancel() }()
+	err := f(wctx)
+	if err != nil && (w.end != nil || w.superseded) && temporal.IsCanceledError(err) {
+		w.interrupted = w.end != nil
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,119 @@
+package workflows
+
+import (
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/code-factory/code-factory/activities"
+	"github.com/code-factory/code-factory/activities/coder"
+)
+
+// start waits for the assigning event and creates the task.
+func (w *issueWorkflow) start(ctx workflow.Context) error {
+	for {
+		if err := workflow.Await(ctx, func() bool { return w.end != nil || len(w.carry.Pending) > 0 || w.handed != nil }); err != nil {
+			return err
+		}
+		if w.handed == nil {
+			break
+		}
+		if err := w.adopt(ctx); err != nil {
+			return err
+		}
+		if w.carry.Task != nil {
+			return nil // the run of the old name made it
+		}
+	}
+	if w.end != nil && (w.end.Kind == KindRenamed || w.end.Kind == KindGone) {
+		return w.finish(ctx)
+	}
+	if w.end != nil && len(w.carry.Pending) == 0 {
+		return errEnd
+	}
+	ev := w.pop()
+	if !ev.Kind.Starts() {
+		w.logger.Warn("first event does not start a task; ending", "kind", ev.Kind)
+		return errEnd
+	}
+	w.carry.Requester = ev.Sender
+	issue := w.issueRef()
+
+	var check activities.IssueCheck
+	if err := workflow.ExecuteActivity(githubCtx(ctx), a.CheckIssue, activities.CheckIssueInput{Issue: issue, AgentLogin: w.in.Settings.AgentLogin}).Get(ctx, &check); err != nil {
+		return err
+	}
+	if !check.Open || !check.AgentAssigned {
+		w.logger.Info("issue is closed or no longer assigned to the agent; ending", "open", check.Open)
+		return errEnd
+	}
+	perm, err := w.permission(ctx, ev.Sender.Login)
+	if err != nil {
+		return err
+	}
+	if !mayWrite(perm) {
+		w.logger.Info("assigner may not start the agent", "assigner", ev.Sender.Login, "permission", perm)
+		return w.endWithStatus(ctx, statusNotPermitted(ev.Sender.Login, w.in.Settings.AgentLogin))
+	}
+	var user activities.CoderUser
+	if err := workflow.ExecuteActivity(coderCtx(ctx), a.LookupCoderUser, ev.Sender.ID).Get(ctx, &user); err != nil {
+		return err
+	}
+	if user.Matches != 1 {
+		return w.endWithStatus(ctx, statusNoCoderUser(ev.Sender.Login, user.Matches))
+	}
+	spec, err := w.taskSpec(ctx, user.Username, check)
+	if err != nil {
+		return err
+	}
+	var created activities.CreateTaskResult
+	if err := workflow.ExecuteActivity(coderCtx(ctx), a.CreateTask, activities.CreateTaskInput{Spec: *spec}).Get(ctx, &created); err != nil {
+		return err
+	}
+	task := created.Task
+	w.carry.Task = &task
+	if task.KindOrTask() == coder.KindChat {
+		w.carry.StartedAt = workflow.Now(ctx)
+	}
+	if err := workflow.UpsertMemo(ctx, map[string]any{"task_id": task.ID, "task_owner": task.Owner}); err != nil {
+		return err
+	}
+	if err := w.setStatus(ctx, statusCreated(task.URL)); err != nil {
+		return err
+	}
+	var active bool
+	err = w.cancellable(ctx, func(wctx workflow.Context) error {
+		return workflow.ExecuteActivity(waitCtx(wctx), a.WaitForActive, created.Task).Get(wctx, &active)
+	})
+	if err != nil || w.end != nil {
+		return err
+	}
+	if active {
+		return w.setStatus(ctx, statusRunning(task.URL))
+	}
+	return w.setStatus(ctx, statusFailed(task.URL))
+}
+
+// taskSpec is what to create, from the repository's config file if it has
+// one. An invalid config file is explained on the issue and ends the workflow.
+func (w *issueWorkflow) taskSpec(ctx workflow.Context, owner string, issue activities.IssueCheck) (*coder.CreateSpec, error) {
+	issueURL := issue.URL
+	name, err := TaskName(w.in.Settings.TaskNamePrefix, w.in.Repo.Name, w.in.IssueNumber)
+	if err != nil {
+		return nil, temporal.NewNonRetryableApplicationError(err.Error(), "BadTaskName", nil)
+	}
+	var plan activities.TaskPlan
+	in := activities.PlanTaskInput{Issue: w.issueRef(), IssueURL: issueURL, Requester: w.carry.Requester.Login, Title: issue.Title}
+	if err := workflow.ExecuteActivity(githubCtx(ctx), a.PlanTask, in).Get(ctx, &plan); err != nil {
+		return nil, err
+	}
+	if len(plan.Problems) > 0 {
+		return nil, w.endWithStatus(ctx, statusInvalidConfig(plan.Problems))
+	}
+	return &coder.CreateSpec{
+		Name: name, Owner: owner, TemplateName: plan.TemplateName, Input: plan.Input,
+		Prompt: plan.Prompt, Params: plan.Params,
+		Labels:   coder.IssueLabels(w.in.Repo.ID, w.in.Repo.FullName(), w.in.IssueNumber),
+		Identity: issueURL,
+	}, nil
+}
+
