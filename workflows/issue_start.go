@@ -116,4 +116,3 @@ func (w *issueWorkflow) taskSpec(ctx workflow.Context, owner string, issue activ
 		Identity: issueURL,
 	}, nil
 }
-
