@@ -87,6 +87,8 @@ type Activities struct {
 	// Workflows lists running workflows, for the sweep after an uninstall,
 	// a deletion or a transfer.
 	Workflows WorkflowLister
+	// Metrics records the business metrics; nil records nothing.
+	Metrics *Metrics
 	// GitHubWebURL is GitHub's web root ("https://github.com/", or a GitHub
 	// Enterprise host), ending in "/": links GitHub did not send are built
 	// on it. Never hard-code github.com.
@@ -153,6 +155,12 @@ func (a *Activities) installation(id int64) (*ghapi.Client, error) {
 // succeed as made (no such preset, no template, a spec missing its parts, a
 // GitHub user id that cannot exist); a refused minted token and everything
 // else are retried.
+// retryable reports whether err is not a non-retryable application error.
+func retryable(err error) bool {
+	var ae *temporal.ApplicationError
+	return !errors.As(err, &ae) || !ae.NonRetryable()
+}
+
 func classifyCoder(err error) error {
 	if err == nil {
 		return nil

@@ -60,7 +60,11 @@ func (a *Activities) RelayCIFailure(ctx context.Context, in CIRelayInput) error 
 	if err != nil {
 		return err
 	}
-	return a.DeliverInput(ctx, DeliverInputArgs{Task: in.Task, Input: FormatCIFailure(in.Run, jobs)})
+	if err := a.DeliverInput(ctx, DeliverInputArgs{Task: in.Task, Input: FormatCIFailure(in.Run, jobs)}); err != nil {
+		return err
+	}
+	a.Metrics.ciRelay()
+	return nil
 }
 
 // failedJobs lists the run's jobs that failed (at most MaxFailedJobs) with

@@ -48,9 +48,19 @@ type CreateTaskResult struct {
 // existing one (same task name and owner; a live chat with the same
 // labels), so a retried or replayed creation never makes a second one.
 func (a *Activities) CreateTask(ctx context.Context, in CreateTaskInput) (CreateTaskResult, error) {
+	kind := string(a.Coder.Chosen().Kind())
 	ref, adopted, err := a.Coder.Chosen().CreateOrAdopt(ctx, in.Spec)
 	if err != nil {
-		return CreateTaskResult{}, classifyCoder(err)
+		err = classifyCoder(err)
+		if !retryable(err) {
+			a.Metrics.task("failed", kind)
+		}
+		return CreateTaskResult{}, err
+	}
+	if adopted {
+		a.Metrics.task("adopted", kind)
+	} else {
+		a.Metrics.task("created", kind)
 	}
 	return CreateTaskResult{Task: ref, Adopted: adopted}, nil
 }
@@ -62,7 +72,11 @@ func (a *Activities) DeleteTask(ctx context.Context, ref coder.Ref) error {
 	if err != nil {
 		return err
 	}
-	return classifyCoder(b.Delete(ctx, ref))
+	if err := b.Delete(ctx, ref); err != nil {
+		return classifyCoder(err)
+	}
+	a.Metrics.task("deleted", string(ref.KindOrTask()))
+	return nil
 }
 
 // CheckTask reports the run's phase and what people should know of it (an
@@ -159,6 +173,7 @@ func (a *Activities) DeliverInput(ctx context.Context, in DeliverInputArgs) erro
 		err := b.Send(ctx, in.Task, in.Input)
 		if err == nil {
 			w.markSent()
+			a.Metrics.sent(string(in.Task.KindOrTask()), time.Since(w.start))
 		}
 		return err
 	}

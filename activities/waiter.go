@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
 )
 
 // waitProgress is a waiting activity's heartbeat details: when it started
@@ -121,14 +122,29 @@ func (w *waiter) erroredTooLong() bool {
 
 func (w *waiter) resetError() { w.errorSince = time.Time{} }
 
-// sleep heartbeats and waits one poll interval.
+// ErrTypeWorkerStopping is the (retryable) failure of a wait cut short
+// because its worker is shutting down: the wait goes on at once on another
+// worker, with the start time and the sent marker of the heartbeats.
+const ErrTypeWorkerStopping = "WorkerStopping"
+
+// sleep heartbeats and waits one poll interval. When the worker is
+// stopping it returns at once: a wait between calls has nothing in flight,
+// and failing the attempt (rather than being cancelled at the end of the
+// stop timeout) lets Temporal retry it elsewhere right away.
 func (w *waiter) sleep(ctx context.Context) error {
 	w.heartbeat()
 	t := time.NewTimer(w.a.Timing.PollInterval)
 	defer t.Stop()
+	var stopping <-chan struct{}
+	if activity.IsActivity(ctx) {
+		stopping = activity.GetWorkerStopChannel(ctx)
+	}
 	select {
 	case <-ctx.Done():
 		return ctx.Err()
+	case <-stopping:
+		w.heartbeat()
+		return temporal.NewApplicationError("the worker is stopping; the wait goes on on another worker", ErrTypeWorkerStopping)
 	case <-t.C:
 		return nil
 	}

@@ -38,6 +38,8 @@ type Config struct {
 	// Ready reports whether the service can take deliveries (Temporal
 	// reachable); nil means always ready.
 	Ready func(ctx context.Context) error
+	// Metrics records deliveries and dispatch errors; nil records nothing.
+	Metrics *Metrics
 }
 
 // Server is the webhook ingress.

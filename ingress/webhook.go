@@ -40,6 +40,14 @@ type result struct {
 	err error
 }
 
+// seen is what process learnt of a delivery, for the metrics' labels: its
+// event header, and whether its signature passed.
+type seen struct {
+	event    string
+	verified bool
+	decision Decision
+}
+
 // response is the JSON body answered to GitHub.
 type response struct {
 	Outcome    string `json:"outcome"`
@@ -52,7 +60,12 @@ type response struct {
 func (s *Server) handleWebhook(c echo.Context) error {
 	start := time.Now()
 	attrs := make([]any, 0, 8)
-	res := s.process(c, &attrs)
+	var got seen
+	res := s.process(c, &attrs, &got)
+	s.cfg.Metrics.observe(got.event, got.verified, res.outcome, time.Since(start).Seconds())
+	if res.status >= 500 && got.decision != nil {
+		s.cfg.Metrics.dispatchError(got.decision, res.status == http.StatusServiceUnavailable)
+	}
 
 	body := response{Outcome: res.outcome, WorkflowID: res.workflowID}
 	if res.status >= 400 {
@@ -90,7 +103,7 @@ func (s *Server) handleWebhook(c echo.Context) error {
 // signature, require the event header, parse, classify, dispatch. Nothing
 // but the body and the signature is looked at before the signature passes.
 // The delivery's log attributes are appended to attrs as they become known.
-func (s *Server) process(c echo.Context, attrs *[]any) result {
+func (s *Server) process(c echo.Context, attrs *[]any, got *seen) result {
 	r := c.Request()
 
 	// (1) The raw body, capped.
@@ -111,10 +124,12 @@ func (s *Server) process(c echo.Context, attrs *[]any) result {
 		*attrs = append(*attrs, slog.String("delivery", clip(r.Header.Get(headerDelivery))))
 		return reject(http.StatusUnauthorized, reason)
 	}
+	got.verified = true
 
 	// (3) The event and delivery headers.
 	event := r.Header.Get(headerEvent)
 	delivery := r.Header.Get(headerDelivery)
+	got.event = event
 	*attrs = append(*attrs, slog.String("delivery", clip(delivery)), slog.String("event", clip(event)))
 	if event == "" {
 		return reject(http.StatusBadRequest, "missing "+headerEvent)
@@ -138,6 +153,7 @@ func (s *Server) process(c echo.Context, attrs *[]any) result {
 	if skip, ok := d.(Skip); ok {
 		return skipped(skip.Reason)
 	}
+	got.decision = d
 
 	// (6) Dispatch. The delivery is verified, so finish it even if GitHub
 	// hangs up; the dispatcher bounds each call.

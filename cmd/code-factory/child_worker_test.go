@@ -19,8 +19,12 @@ import (
 // of the test binary, which then runs only that worker.
 const childWorkerEnv = "CODE_FACTORY_E2E_CHILD_WORKER"
 
-// childReady is what a child worker prints once it polls.
-const childReady = "child worker ready"
+// childReady is what a child worker prints once it polls; childStopping
+// once it was told to stop and is stopping its worker.
+const (
+	childReady    = "child worker ready"
+	childStopping = "child worker stopping"
+)
 
 // runChildWorker is the child process: a worker wired as in the parent's
 // stack, until it is killed or told to stop.
@@ -33,7 +37,7 @@ func runChildWorker() int {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	c, err := dialTemporal(ctx, &cfg, logger)
+	c, err := dialTemporal(ctx, &cfg, logger, nil)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -46,6 +50,7 @@ func runChildWorker() int {
 	}
 	fmt.Println(childReady)
 	<-ctx.Done()
+	fmt.Println(childStopping)
 	w.Stop()
 	closeActs()
 	return 0
@@ -74,11 +79,18 @@ func (s *stack) startChildWorker() *exec.Cmd {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
 	})
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil || strings.TrimSpace(line) != childReady {
-		s.t.Fatalf("child worker did not start: %q, %v", line, err)
-	}
+	s.childOut = bufio.NewReader(out)
+	s.waitChild(childReady)
 	return cmd
+}
+
+// waitChild reads the child worker's output up to the line want.
+func (s *stack) waitChild(want string) {
+	s.t.Helper()
+	line, err := s.childOut.ReadString('\n')
+	if err != nil || strings.TrimSpace(line) != want {
+		s.t.Fatalf("child worker said %q (%v), want %q", line, err, want)
+	}
 }
 
 // killChild kills a child worker as the kernel's OOM killer or kill -9 would.

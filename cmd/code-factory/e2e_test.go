@@ -184,7 +184,7 @@ func TestE2ETemporalUnreachableAnswers503(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer dead.Close()
-	h, err := newIngress(t.Context(), s.cfg, dead, s.logger)
+	h, err := newIngress(t.Context(), s.cfg, dead, s.logger, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/interceptor"
 	tlog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"
 
@@ -42,12 +43,18 @@ func loadConfig(needs config.Needs, stderr io.Writer) (*config.Config, *slog.Log
 }
 
 // dialTemporal connects to the Temporal frontend.
-func dialTemporal(ctx context.Context, cfg *config.Config, logger *slog.Logger) (client.Client, error) {
-	c, err := client.DialContext(ctx, client.Options{
+// With telemetry, the SDK reports its metrics (and traces) through it.
+func dialTemporal(ctx context.Context, cfg *config.Config, logger *slog.Logger, tel *telemetry) (client.Client, error) {
+	opts := client.Options{
 		HostPort:  cfg.TemporalAddress,
 		Namespace: cfg.TemporalNamespace,
 		Logger:    tlog.NewStructuredLogger(logger.With("component", "temporal-client")),
-	})
+	}
+	if tel != nil {
+		opts.MetricsHandler = tel.sdk
+		opts.Interceptors = tel.interceptors()
+	}
+	c, err := client.DialContext(ctx, opts)
 	if err != nil {
 		return nil, fmt.Errorf("connect to Temporal at %s: %w", cfg.TemporalAddress, err)
 	}
@@ -120,8 +127,13 @@ func coderBackends(ctx context.Context, cfg *config.Config, logger *slog.Logger)
 }
 
 // newWorker registers the workflows and activities on the task queue.
-func newWorker(c client.Client, cfg *config.Config, acts *activities.Activities) worker.Worker {
-	w := worker.New(c, cfg.TemporalTaskQueue, worker.Options{})
+// onFatal is told of an error the worker cannot recover from.
+func newWorker(c client.Client, cfg *config.Config, acts *activities.Activities, onFatal func(error)) worker.Worker {
+	w := worker.New(c, cfg.TemporalTaskQueue, worker.Options{
+		Interceptors:      []interceptor.WorkerInterceptor{activities.LoggingInterceptor(acts)},
+		WorkerStopTimeout: cfg.WorkerStopTimeout,
+		OnFatalError:      onFatal,
+	})
 	workflows.Register(w, acts)
 	return w
 }
@@ -136,7 +148,8 @@ func settings(cfg *config.Config) workflows.Settings {
 }
 
 // newIngress builds the webhook HTTP server; it serves /schema.json too.
-func newIngress(ctx context.Context, cfg *config.Config, c client.Client, logger *slog.Logger) (http.Handler, error) {
+// With telemetry, it records its metrics and serves /metrics.
+func newIngress(ctx context.Context, cfg *config.Config, c client.Client, logger *slog.Logger, tel *telemetry) (http.Handler, error) {
 	var fetch func(context.Context) (string, error)
 	if cfg.AppBotLogin == "" {
 		gh, err := githubFactory(cfg)
@@ -157,9 +170,13 @@ func newIngress(ctx context.Context, cfg *config.Config, c client.Client, logger
 			_, err := c.CheckHealth(ctx, &client.CheckHealthRequest{})
 			return err
 		},
+		Metrics: tel.ingressMetrics(),
 	})
 	e := srv.Echo()
 	e.GET("/schema.json", echo.WrapHandler(schema.Handler()))
+	if tel != nil {
+		e.GET("/metrics", echo.WrapHandler(tel.handler()))
+	}
 	return e, nil
 }
 

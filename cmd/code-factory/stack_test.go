@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/hmac"
@@ -20,6 +21,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 
+	"github.com/code-factory/code-factory/activities"
 	"github.com/code-factory/code-factory/internal/config"
 	"github.com/code-factory/code-factory/internal/devserver"
 	"github.com/code-factory/code-factory/internal/fakes/fakecoder"
@@ -68,6 +70,10 @@ type stack struct {
 	worker  worker.Worker
 	ingress *httptest.Server
 	api     fakecoder.API
+	// tel is the stack's telemetry: the SDK's and our metrics, at /metrics.
+	tel *telemetry
+	// childOut is the output of the child worker, if one runs.
+	childOut *bufio.Reader
 	// schedules wraps the worker's schedule client (nil: as is).
 	schedules func(client.ScheduleClient) client.ScheduleClient
 }
@@ -146,12 +152,15 @@ func newStack(t testing.TB, opts ...stackOption) *stack {
 	s := &stack{t: t, world: world, cfg: cfg, logger: logger, logs: logs, api: o.api, schedules: o.schedules}
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	if s.client, err = dialTemporal(ctx, cfg, s.logger); err != nil {
+	if s.tel, err = newTelemetry(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	if s.client, err = dialTemporal(ctx, cfg, s.logger, s.tel); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(s.client.Close)
 	s.startWorker()
-	h, err := newIngress(ctx, cfg, s.client, s.logger)
+	h, err := newIngress(ctx, cfg, s.client, s.logger, s.tel)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +172,12 @@ func newStack(t testing.TB, opts ...stackOption) *stack {
 // startWorker starts a worker as a fresh process would.
 func (s *stack) startWorker() {
 	s.t.Helper()
-	w, closeActs, err := startTestWorker(context.Background(), s.cfg, s.client, s.logger, s.schedules)
+	w, closeActs, err := startTestWorker(context.Background(), s.cfg, s.client, s.logger, func(a *activities.Activities) {
+		a.Metrics = s.tel.business
+		if s.schedules != nil {
+			a.Schedules = s.schedules(a.Schedules)
+		}
+	})
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -173,16 +187,17 @@ func (s *stack) startWorker() {
 
 // startTestWorker builds and starts a worker wired as `serve` wires it,
 // polling fast enough for tests.
-func startTestWorker(ctx context.Context, cfg *config.Config, c client.Client, logger *slog.Logger, schedules func(client.ScheduleClient) client.ScheduleClient) (worker.Worker, func(), error) {
+// tweak, when set, changes the activities before the worker starts.
+func startTestWorker(ctx context.Context, cfg *config.Config, c client.Client, logger *slog.Logger, tweak func(*activities.Activities)) (worker.Worker, func(), error) {
 	acts, closeActs, err := newActivities(ctx, cfg, c, logger)
 	if err != nil {
 		return nil, nil, err
 	}
 	acts.Timing = fakeworld.FastTiming()
-	if schedules != nil {
-		acts.Schedules = schedules(acts.Schedules)
+	if tweak != nil {
+		tweak(acts)
 	}
-	w := newWorker(c, cfg, acts)
+	w := newWorker(c, cfg, acts, func(err error) { logger.Error("worker fatal error", "error", err) })
 	if err := w.Start(); err != nil {
 		closeActs()
 		return nil, nil, err

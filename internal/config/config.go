@@ -44,6 +44,9 @@ const (
 	DefaultCoderChatIdentity       = "assigner"
 	DefaultCoderWatchInterval      = 30 * time.Second
 	DefaultPermissionCacheTTL      = 10 * time.Minute
+	DefaultWorkerStopTimeout       = 30 * time.Second
+	DefaultTemporalLostAfter       = 2 * time.Minute
+	DefaultRedeliveryInterval      = 5 * time.Minute
 	DefaultLogFormat               = "json"
 	DefaultLogLevel                = "info"
 )
@@ -128,6 +131,25 @@ type Config struct {
 	// minute). No variable sets it; tests shorten it to see a lost
 	// worker's call retried soon.
 	CallTimeout time.Duration
+	// WorkerStopTimeout is how long a stopping worker lets running
+	// activities finish (WORKER_STOP_TIMEOUT, default 30s), so a send in
+	// flight is not cut halfway.
+	WorkerStopTimeout time.Duration
+	// TemporalLostAfter is how long a worker stays up with Temporal
+	// unreachable before it exits non-zero (TEMPORAL_LOST_AFTER, default 2m).
+	TemporalLostAfter time.Duration
+	// HealthPort is where a worker-only process serves /healthz, /readyz
+	// and /metrics (HEALTH_PORT; 0: none).
+	HealthPort int
+	// RedeliveryInterval is how often the redelivery reconciler runs
+	// (REDELIVERY_INTERVAL, default 5m; 0 turns it off).
+	RedeliveryInterval time.Duration
+	// PprofAddr serves net/http/pprof when set (PPROF_ADDR, e.g.
+	// 127.0.0.1:6060); empty for none.
+	PprofAddr string
+	// OTLPEndpoint turns on OpenTelemetry tracing to that collector
+	// (OTEL_EXPORTER_OTLP_ENDPOINT); empty for none.
+	OTLPEndpoint string
 	// LogFormat is "json" or "text".
 	LogFormat string
 	// LogLevel is "debug", "info", "warn" or "error".
@@ -304,6 +326,27 @@ func (l *loader) loadRuntime(c *Config) {
 	}
 	c.PermissionCacheTTL = l.boundedDuration("PERMISSION_CACHE_TTL", DefaultPermissionCacheTTL, time.Second, 24*time.Hour)
 	c.Port = l.port("PORT", DefaultPort)
+	c.TemporalLostAfter = l.boundedDuration("TEMPORAL_LOST_AFTER", DefaultTemporalLostAfter, time.Second, time.Hour)
+	c.WorkerStopTimeout = l.boundedDuration("WORKER_STOP_TIMEOUT", DefaultWorkerStopTimeout, time.Second, 10*time.Minute)
+	if l.get("HEALTH_PORT") != "" {
+		c.HealthPort = l.port("HEALTH_PORT", 0)
+	}
+	if v := l.get("REDELIVERY_INTERVAL"); v == "0" {
+		c.RedeliveryInterval = 0
+	} else {
+		c.RedeliveryInterval = l.boundedDuration("REDELIVERY_INTERVAL", DefaultRedeliveryInterval, time.Minute, 24*time.Hour)
+	}
+	if v := l.get("PPROF_ADDR"); v != "" {
+		if !validHostPort(v) {
+			l.problem("PPROF_ADDR", "must be host:port")
+		}
+		c.PprofAddr = v
+	}
+	if v := l.get("OTEL_EXPORTER_OTLP_ENDPOINT"); v != "" {
+		if u, ok := l.httpURL("OTEL_EXPORTER_OTLP_ENDPOINT", v); ok {
+			c.OTLPEndpoint = u
+		}
+	}
 
 	c.LogFormat = strings.ToLower(l.orDefault("LOG_FORMAT", DefaultLogFormat))
 	if _, err := parseFormat(c.LogFormat); err != nil {

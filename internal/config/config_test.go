@@ -114,11 +114,18 @@ func TestLoadDefaults(t *testing.T) {
 		CoderChatIdentity:       "assigner",
 		CoderWatchInterval:      30 * time.Second,
 		PermissionCacheTTL:      10 * time.Minute,
+		WorkerStopTimeout:       30 * time.Second,
+		TemporalLostAfter:       2 * time.Minute,
+		RedeliveryInterval:      5 * time.Minute,
 		LogFormat:               "json",
 		LogLevel:                "info",
 	}
 	if !reflect.DeepEqual(*c, want) {
-		t.Fatalf("got  %#v\nwant %#v", *c, want)
+		// Print without the key and secrets: test output is a log too.
+		got, exp := *c, want
+		got.PrivateKey, got.WebhookSecret, got.CoderToken = nil, nil, "…"
+		exp.PrivateKey, exp.WebhookSecret, exp.CoderToken = nil, nil, "…"
+		t.Fatalf("got  %+v\nwant %+v", got, exp)
 	}
 	if c.Simulated() {
 		t.Fatal("Simulated() = true with credentials set")
