@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
+	"time"
 
 	"github.com/code-factory/code-factory/internal/config"
 	"github.com/code-factory/code-factory/schema"
@@ -91,4 +93,35 @@ func runValidate(_ context.Context, args []string, stdout, stderr io.Writer) int
 		path = fs.Arg(0)
 	}
 	return schema.Validate(stdout, path, *asJSON)
+}
+
+// runHealthcheck GETs a health URL (default the ingress's /readyz) and exits
+// 0 on 200: the production image has no shell or curl to do it.
+func runHealthcheck(ctx context.Context, args []string, _, stderr io.Writer) int {
+	fs := newFlags("healthcheck", "Exits 0 when the URL answers 200, 1 otherwise.\n\nusage: code-factory healthcheck [URL]   (default http://127.0.0.1:8080/readyz)", stderr)
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	url := "http://127.0.0.1:8080/readyz"
+	if fs.NArg() > 0 {
+		url = fs.Arg(0)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		fmt.Fprintf(stderr, "healthcheck: %v\n", err)
+		return 2
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		fmt.Fprintf(stderr, "healthcheck: %v\n", err)
+		return 1
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		fmt.Fprintf(stderr, "healthcheck: %s answered %d\n", url, resp.StatusCode)
+		return 1
+	}
+	return 0
 }

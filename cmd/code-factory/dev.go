@@ -1,3 +1,5 @@
+//go:build !prod
+
 package main
 
 import (
@@ -27,6 +29,12 @@ const (
 	simAssigner   = "octo-maintainer"
 	simAssignerID = 1001
 )
+
+// devCommands is the dev command; the production build (-tags prod) has
+// none, and no embedded server, UI or fakes.
+func devCommands() []command {
+	return []command{{"dev", "run everything in one process on an embedded Temporal server", runDev}}
+}
 
 func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("dev", "Runs everything in one process: an embedded Temporal server (SQLite), its Web UI, the worker and the ingress.\nWithout CODER_URL and GitHub App credentials it also runs the in-repo GitHub and Coder fakes as simulators.", stderr)

@@ -1,13 +1,15 @@
 // Command code-factory receives GitHub App webhooks and runs a Coder task
 // for every issue assigned to the agent user, durably, on Temporal.
 //
-//	code-factory dev       embedded Temporal + UI + worker + ingress (simulators without credentials)
+//	code-factory dev       embedded Temporal + UI + worker + ingress (simulators without credentials;
+//	                       not in the production build, -tags prod)
 //	code-factory serve     worker + ingress against an external Temporal
 //	code-factory worker    the worker alone
 //	code-factory ingress   the webhook ingress alone
 //	code-factory send      post a signed sample delivery to an ingress
 //	code-factory schema    print the JSON Schema of .code-factory/config.toml
 //	code-factory validate  validate a .code-factory/config.toml
+//	code-factory healthcheck URL   exit 0 when URL answers 200 (image health checks)
 package main
 
 import (
@@ -27,15 +29,15 @@ type command struct {
 }
 
 func commands() []command {
-	return []command{
-		{"dev", "run everything in one process on an embedded Temporal server", runDev},
+	return append(devCommands(), []command{
 		{"serve", "run the worker and the ingress against TEMPORAL_ADDRESS", runServe},
 		{"worker", "run the Temporal worker alone", runWorker},
 		{"ingress", "run the webhook ingress alone", runIngress},
 		{"send", "post a signed sample webhook delivery to an ingress", runSend},
 		{"schema", "print the JSON Schema of .code-factory/config.toml", runSchema},
 		{"validate", "validate a .code-factory/config.toml (default path .code-factory/config.toml)", runValidate},
-	}
+		{"healthcheck", "exit 0 when a health URL answers 200 (for container health checks)", runHealthcheck},
+	}...)
 }
 
 func main() {

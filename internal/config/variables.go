@@ -1,0 +1,18 @@
+package config
+
+// Variables are the names of every environment variable code-factory
+// reads, for .env.example and the docker-compose test; TestVariablesAreAll
+// keeps the list equal to what Load asks for.
+func Variables() []string {
+	return []string{
+		"AGENT_GITHUB_USERNAME", "APP_BOT_LOGIN", "APP_ID",
+		"CODER_BACKEND", "CODER_CHAT_IDENTITY", "CODER_ORGANIZATION", "CODER_POLL_INTERVAL",
+		"CODER_TASK_NAME_PREFIX", "CODER_TEMPLATE_NAME", "CODER_TEMPLATE_PRESET", "CODER_TOKEN", "CODER_URL",
+		"CODER_WATCH_INTERVAL", "CODE_FACTORY_TEMPLATE_NAME",
+		"GITHUB_API_URL", "GITHUB_GRAPHQL_URL", "HEALTH_PORT", "LOG_FORMAT", "LOG_LEVEL",
+		"OTEL_EXPORTER_OTLP_ENDPOINT", "PERMISSION_CACHE_TTL", "PORT", "PPROF_ADDR",
+		"PRIVATE_KEY", "PRIVATE_KEY_FILE", "REDELIVERY_INTERVAL",
+		"TEMPORAL_ADDRESS", "TEMPORAL_LOST_AFTER", "TEMPORAL_NAMESPACE", "TEMPORAL_TASK_QUEUE", "TEMPORAL_UI_URL",
+		"WEBHOOK_SECRET", "WORKER_STOP_TIMEOUT",
+	}
+}
