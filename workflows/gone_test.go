@@ -171,3 +171,29 @@ func TestHandoverIsAdoptedBeforeBufferedEvents(t *testing.T) {
 		t.Fatalf("the handed task ended %d times, want 1", n)
 	}
 }
+
+// The status query says what the run is doing, its task, and how many
+// inputs were delivered.
+func TestStatusQuery(t *testing.T) {
+	h := newWFHarness(t, fakecoder.Options{API: fakecoder.APITasks})
+	h.at(0, assigned("d-assign"))
+	h.at(time.Minute, comment("d-c1", 501, "bob", "hello"))
+	var got IssueStatus
+	h.env.RegisterDelayedCallback(func() {
+		v, err := h.env.QueryWorkflow(StatusQuery)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		if err := v.Get(&got); err != nil {
+			t.Error(err)
+		}
+	}, 2*time.Minute)
+	h.at(3*time.Minute, closed("d-close"))
+	h.mustRun()
+	task := h.onlyTask()
+	if got.Task == nil || got.Task.ID != task.ID || got.Phase != PhaseIdle || got.Delivered != 1 || got.Waiting != 0 ||
+		got.Requester.Login != tAssigner || !strings.HasPrefix(got.StatusText, "Task is running: ") || got.Issue != tIssue {
+		t.Fatalf("status = %+v", got)
+	}
+}

@@ -157,12 +157,18 @@ func (w *issueWorkflow) deliver(ctx workflow.Context, send func(workflow.Context
 	if w.carry.Task == nil {
 		return nil
 	}
+	w.phase = PhaseDelivering
+	defer func() { w.phase = PhaseIdle }()
 	err := w.cancellable(ctx, send)
+	if err == nil && !w.interrupted {
+		w.carry.Delivered++
+	}
 	if err == nil || w.superseded {
 		return nil
 	}
 	var ae *temporal.ApplicationError
 	notReady := errors.As(err, &ae) && ae.Type() == activities.ErrTypeTaskNotReady
 	w.logger.Warn("input not delivered", "task_not_ready", notReady, "error", err)
+	w.carry.LastError = failureReason(err)
 	return w.setStatus(ctx, statusUndelivered(w.carry.Task.URL, notReady))
 }

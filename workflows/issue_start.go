@@ -31,6 +31,7 @@ func (w *issueWorkflow) start(ctx workflow.Context) error {
 		return errEnd
 	}
 	ev := w.pop()
+	w.phase = PhaseStarting
 	if !ev.Kind.Starts() {
 		w.logger.Warn("first event does not start a task; ending", "kind", ev.Kind)
 		return errEnd

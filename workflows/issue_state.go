@@ -36,6 +36,10 @@ type IssueCarry struct {
 	Pending []IssueEvent `json:"pending,omitempty"`
 	// SeenDeliveries are recent delivery ids, oldest first (bounded).
 	SeenDeliveries []string `json:"seen_deliveries,omitempty"`
+	// Delivered counts the inputs delivered to the run; LastError is the
+	// last delivery failure (for `code-factory status`).
+	Delivered int    `json:"delivered,omitempty"`
+	LastError string `json:"last_error,omitempty"`
 	// AwaitHandover starts the workflow of a renamed repository's issue
 	// ahead of the handover: it buffers events until the run under the old
 	// name sends its state on IssueHandoverSignal.

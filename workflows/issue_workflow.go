@@ -78,6 +78,8 @@ type issueWorkflow struct {
 	// the state the run of the old name sent.
 	awaiting bool
 	handed   *IssueCarry
+	// phase is what the run is doing (StatusQuery).
+	phase Phase
 }
 
 // changeHandover is the version marker of runs that wait for a cancelled
@@ -101,6 +103,9 @@ func (w *issueWorkflow) setup(ctx workflow.Context) {
 	w.carry.Pending = nil
 	for _, ev := range pending {
 		w.enqueue(ev)
+	}
+	if err := w.registerQuery(ctx); err != nil {
+		w.logger.Error("status query not registered", "error", err)
 	}
 	w.signal = workflow.GetSignalChannel(ctx, IssueEventSignal)
 	workflow.Go(ctx, func(ctx workflow.Context) {
@@ -165,6 +170,7 @@ func (w *issueWorkflow) run(ctx workflow.Context) error {
 			return err
 		}
 	}
+	w.phase = PhaseIdle
 	for {
 		more, err := w.await(ctx)
 		if err != nil {

@@ -9,6 +9,7 @@
 //	code-factory send      post a signed sample delivery to an ingress
 //	code-factory schema    print the JSON Schema of .code-factory/config.toml
 //	code-factory validate  validate a .code-factory/config.toml
+//	code-factory status    what an issue's (or a repository's) workflows are doing
 //	code-factory healthcheck URL   exit 0 when URL answers 200 (image health checks)
 package main
 
@@ -36,6 +37,7 @@ func commands() []command {
 		{"send", "post a signed sample webhook delivery to an ingress", runSend},
 		{"schema", "print the JSON Schema of .code-factory/config.toml", runSchema},
 		{"validate", "validate a .code-factory/config.toml (default path .code-factory/config.toml)", runValidate},
+		{"status", "print what code-factory is doing for an issue (owner/repo#42) or a repository (--repo)", runStatus},
 		{"healthcheck", "exit 0 when a health URL answers 200 (for container health checks)", runHealthcheck},
 	}...)
 }
