@@ -37,6 +37,10 @@ type GitHubClients interface {
 	Installation(installationID int64) (*ghapi.Client, error)
 	// BotLogin returns the App's "<slug>[bot]" login.
 	BotLogin(ctx context.Context) (string, error)
+	// HookDeliveries pages the App's webhook delivery log, newest first.
+	HookDeliveries(ctx context.Context, cursor string) ([]ghapi.HookDelivery, string, error)
+	// Redeliver asks GitHub to deliver an attempt again.
+	Redeliver(ctx context.Context, id int64) error
 }
 
 // Timing governs how long activities wait for a Coder task.

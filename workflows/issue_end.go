@@ -34,13 +34,7 @@ func (w *issueWorkflow) close(ctx workflow.Context, err error) error {
 // restartIfAsked drains the signals that came during the end and continues
 // as new, fresh, from the first assignment or reopening after the end.
 func (w *issueWorkflow) restartIfAsked(ctx workflow.Context) error {
-	for {
-		var ev IssueEvent
-		if !w.signal.ReceiveAsync(&ev) {
-			break
-		}
-		w.accept(ev)
-	}
+	w.drain(ctx)
 	for i, ev := range w.afterEnd {
 		if !ev.Kind.Starts() {
 			continue

@@ -56,13 +56,7 @@ func statusMovedAway(g *Gone, from string, number int, agent string) string {
 // keeps running. The new workflow is started as an abandoned child, then
 // this one ends.
 func (w *issueWorkflow) handover(ctx workflow.Context) error {
-	for {
-		var ev IssueEvent
-		if !w.signal.ReceiveAsync(&ev) {
-			break
-		}
-		w.accept(ev)
-	}
+	w.drain(ctx)
 	to := w.end.Repo
 	pending := append(append([]IssueEvent(nil), w.carry.Pending...), w.afterEnd...)
 	w.afterEnd = nil

@@ -270,13 +270,7 @@ func (w *issueWorkflow) finish(ctx workflow.Context) error {
 
 // continueAsNew drains pending signals and continues with the carried state.
 func (w *issueWorkflow) continueAsNew(ctx workflow.Context) error {
-	for {
-		var ev IssueEvent
-		if !w.signal.ReceiveAsync(&ev) {
-			break
-		}
-		w.accept(ev)
-	}
+	w.drain(ctx)
 	if w.end != nil {
 		return w.finish(ctx)
 	}

@@ -25,4 +25,5 @@ func RegisterWorkflows(r worker.WorkflowRegistry) {
 	r.RegisterWorkflowWithOptions(ScheduledJobWorkflow, workflow.RegisterOptions{Name: ScheduledJobWorkflowName})
 	r.RegisterWorkflowWithOptions(FailedRunWorkflow, workflow.RegisterOptions{Name: FailedRunWorkflowName})
 	r.RegisterWorkflowWithOptions(SweepWorkflow, workflow.RegisterOptions{Name: SweepWorkflowName})
+	r.RegisterWorkflowWithOptions(RedeliveryWorkflow, workflow.RegisterOptions{Name: RedeliveryWorkflowName})
 }

@@ -213,6 +213,7 @@ func scheduleErrorText(jobs []string, reason string) string {
 // finish receives the signals that arrived meanwhile, then ends — or
 // continues as new when pushes are left (so none is lost) or force is set.
 func (w *configWorkflow) finish(ctx workflow.Context, force bool) error {
+	settle(ctx)
 	for {
 		var p ConfigPush
 		if !w.signal.ReceiveAsync(&p) {

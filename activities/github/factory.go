@@ -19,7 +19,6 @@ import (
 	"time"
 
 	"github.com/bradleyfalzon/ghinstallation/v2"
-	gh "github.com/google/go-github/v66/github"
 )
 
 // DefaultAPIURL is GitHub.com's REST API base.
@@ -198,10 +197,7 @@ func (f *Factory) Installation(installationID int64) (*Client, error) {
 // BotLogin asks GitHub for the App (GET /app, as the App) and returns its
 // bot user's login, "<slug>[bot]".
 func (f *Factory) BotLogin(ctx context.Context) (string, error) {
-	c := gh.NewClient(f.app)
-	c.BaseURL = f.apiURL
-	c.UserAgent = userAgent
-	app, _, err := c.Apps.Get(ctx, "")
+	app, _, err := f.appClient().Apps.Get(ctx, "")
 	if err != nil {
 		return "", fmt.Errorf("get app: %w", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/code-factory/code-factory/internal/config"
 	"github.com/code-factory/code-factory/internal/fakes/fakecoder"
 	"github.com/code-factory/code-factory/internal/payloads"
 )
@@ -95,4 +96,29 @@ func TestE2EPullRequestCommentBurstIsDeliveredInOrder(t *testing.T) {
 			t.Fatalf("linked issue looked up %d times for %d comments, want once", got, n)
 		}
 	})
+}
+
+// A signal handed to the receiving coroutine in the very task that
+// continues the run as new must go along. Each comment is posted the moment
+// the previous one reaches Coder, which is when the run (two events per
+// run here) continues as new: every comment is still delivered once, in
+// order.
+func TestE2EContinueAsNewLosesNoComment(t *testing.T) {
+	const n = 16
+	s := newStack(t, onAPI(fakecoder.APITasks), withConfig(func(c *config.Config) { c.EventsPerRun = 2 }))
+	s.seed()
+	runID := s.assign()
+	for i := 0; i < n; i++ {
+		body := commentBody(int64(7100000+i), alice, fmt.Sprintf("can comment %02d", i))
+		if code, b := s.deliverBytes("issue_comment", body, fmt.Sprintf("can-%d", i)); code != http.StatusAccepted {
+			t.Fatalf("comment %d: %d %s", i, code, b)
+		}
+		eventually(t, fmt.Sprintf("comment %d delivered", i), func() bool { return s.blocks(runID) == i+1 })
+	}
+	text := strings.Join(s.world.Coder.Sent(runID), "\n")
+	for i := 0; i < n; i++ {
+		if c := strings.Count(text, fmt.Sprintf("can comment %02d\n", i)); c != 1 {
+			t.Fatalf("comment %d delivered %d times", i, c)
+		}
+	}
 }

@@ -66,6 +66,13 @@ func TestE2EHistoriesReplay(t *testing.T) {
 		s.schedule(workflows.ScheduleID(s.cfg.CoderTaskNamePrefix, e2eRepo.Owner, e2eRepo.Name, "n"), "the schedule", func(*client.ScheduleDescription) bool { return true })
 		recorded["config-push-"+string(api)] = s.history(workflows.ConfigWorkflowID(s.cfg.CoderTaskNamePrefix, e2eRepo.Owner, e2eRepo.Name))
 	}
+	replayAndWrite(t, recorded)
+}
+
+// replayAndWrite replays each recorded history against the current
+// workflow code, and writes the ones UPDATE_HISTORIES names.
+func replayAndWrite(t *testing.T, recorded map[string]*historypb.History) {
+	t.Helper()
 	write := strings.Split(os.Getenv("UPDATE_HISTORIES"), ",")
 	for name, h := range recorded {
 		replayer := worker.NewWorkflowReplayer()

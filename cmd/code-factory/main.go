@@ -10,6 +10,7 @@
 //	code-factory schema    print the JSON Schema of .code-factory/config.toml
 //	code-factory validate  validate a .code-factory/config.toml
 //	code-factory status    what an issue's (or a repository's) workflows are doing
+//	code-factory redeliver redeliver webhook deliveries that never arrived (--since 2h, --dry-run)
 //	code-factory healthcheck URL   exit 0 when URL answers 200 (image health checks)
 package main
 
@@ -38,6 +39,7 @@ func commands() []command {
 		{"schema", "print the JSON Schema of .code-factory/config.toml", runSchema},
 		{"validate", "validate a .code-factory/config.toml (default path .code-factory/config.toml)", runValidate},
 		{"status", "print what code-factory is doing for an issue (owner/repo#42) or a repository (--repo)", runStatus},
+		{"redeliver", "ask GitHub to redeliver the webhook deliveries that never reached code-factory", runRedeliver},
 		{"healthcheck", "exit 0 when a health URL answers 200 (for container health checks)", runHealthcheck},
 	}...)
 }

@@ -63,6 +63,9 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, runWork
 		}()
 		logger.Info("worker started", "task_queue", cfg.TemporalTaskQueue, "namespace", cfg.TemporalNamespace)
 		go watchTemporal(ctx, c, cfg.TemporalLostAfter, logger, stop)
+		if err := ensureRedeliverySchedule(ctx, c, cfg, logger); err != nil {
+			logger.Error("redelivery reconciler not scheduled", "error", err)
+		}
 	}
 	if runIngress {
 		h, err := newIngress(ctx, cfg, c, logger, tel)

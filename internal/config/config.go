@@ -131,6 +131,9 @@ type Config struct {
 	// minute). No variable sets it; tests shorten it to see a lost
 	// worker's call retried soon.
 	CallTimeout time.Duration
+	// EventsPerRun is when an issue workflow run continues as new (0: 500).
+	// No variable sets it; tests lower it to record a continued run.
+	EventsPerRun int
 	// WorkerStopTimeout is how long a stopping worker lets running
 	// activities finish (WORKER_STOP_TIMEOUT, default 30s), so a send in
 	// flight is not cut halfway.

@@ -56,6 +56,7 @@ type Server struct {
 
 	mu    sync.Mutex
 	st    state
+	hooks deliveries
 	done  chan struct{}
 	close sync.Once
 }
@@ -79,6 +80,7 @@ func New(opts Options) *Server {
 	if s.opts.WebURL == "" {
 		s.opts.WebURL = "https://github.com/"
 	}
+	s.hooks.client = &http.Client{Timeout: 30 * time.Second}
 	s.routes()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -229,6 +231,8 @@ func (s *Server) handle(pattern string, mode authMode, h func(r *http.Request) r
 func (s *Server) routes() {
 	s.handle("GET /app", authApp, s.getApp)
 	s.handle("POST /app/installations/{id}/access_tokens", authApp, s.createToken)
+	s.handle("GET /app/hook/deliveries", authApp, s.listDeliveries)
+	s.handle("POST /app/hook/deliveries/{id}/attempts", authApp, s.redeliver)
 
 	s.handle("GET /repos/{owner}/{repo}", authInstallation, s.getRepo)
 	s.handle("GET /repos/{owner}/{repo}/issues/{n}", authInstallation, s.getIssue)
