@@ -137,3 +137,34 @@ func (a *Activities) React(ctx context.Context, in ReactInput) error {
 	}
 	return ghapi.Classify(err)
 }
+
+// CommentBodyInput names a comment to read back: Kind is "issue" (issue or
+// pull request conversation), "review_comment" or "review" (with PRNumber).
+type CommentBodyInput struct {
+	InstallationID int64  `json:"installation_id"`
+	Repo           Repo   `json:"repo"`
+	Kind           string `json:"kind"`
+	ID             int64  `json:"id"`
+	PRNumber       int    `json:"pr_number,omitempty"`
+}
+
+// CommentBody is a comment's body as it is now; Found is false when it
+// was deleted.
+type CommentBody struct {
+	Body  string `json:"body"`
+	Found bool   `json:"found"`
+}
+
+// FetchCommentBody reads a comment's body back from GitHub: a run that
+// continued as new with many comments queued carries big bodies by id only.
+func (a *Activities) FetchCommentBody(ctx context.Context, in CommentBodyInput) (CommentBody, error) {
+	c, err := a.installation(in.InstallationID)
+	if err != nil {
+		return CommentBody{}, err
+	}
+	body, found, err := c.CommentBody(ctx, in.Repo.Owner, in.Repo.Name, in.Kind, in.ID, in.PRNumber)
+	if err != nil {
+		return CommentBody{}, ghapi.Classify(err)
+	}
+	return CommentBody{Body: body, Found: found}, nil
+}

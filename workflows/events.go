@@ -131,6 +131,9 @@ type Comment struct {
 	// Path and Line locate a review comment ("File: path:line").
 	Path string `json:"path,omitempty"`
 	Line int    `json:"line,omitempty"`
+	// Elided is set when Body was left out of a continue-as-new carry; it
+	// is read back from GitHub by ID when sent.
+	Elided bool `json:"elided,omitempty"`
 }
 
 // CIFailure is a failed workflow run on the agent's pull request.
@@ -179,6 +182,10 @@ type Settings struct {
 	// TemporalUIURL is the Temporal Web UI, for links on the issue when a
 	// workflow fails (TEMPORAL_UI_URL; "" for none).
 	TemporalUIURL string `json:"temporal_ui_url,omitempty"`
+	// MaxRunEvents and MaxRunBytes bound one issue workflow run's history
+	// (0: 10,000 events and 8 MiB); tests lower them.
+	MaxRunEvents int `json:"max_run_events,omitempty"`
+	MaxRunBytes  int `json:"max_run_bytes,omitempty"`
 }
 
 // IssueWorkflowInput starts an issue workflow. Carry is set only when the

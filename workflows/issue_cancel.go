@@ -15,10 +15,11 @@ func (w *issueWorkflow) deliverCtx(ctx workflow.Context) workflow.Context {
 	return ctx
 }
 
-// cancellable runs f with a context that the issue's end cancels. A
-// cancellation caused by the end is not an error.
+// cancellable runs f with a context that the issue's end (or a rollover)
+// cancels. A cancellation caused by either is not an error; interrupted
+// says it happened.
 func (w *issueWorkflow) cancellable(ctx workflow.Context, f func(workflow.Context) error) error {
-	if w.end != nil {
+	if w.end != nil || w.rollover {
 		w.interrupted = true
 		return nil
 	}
@@ -26,8 +27,8 @@ func (w *issueWorkflow) cancellable(ctx workflow.Context, f func(workflow.Contex
 	w.cancelWork = cancel
 	defer func() { w.cancelWork = nil; cancel() }()
 	err := f(wctx)
-	if err != nil && (w.end != nil || w.superseded) && temporal.IsCanceledError(err) {
-		w.interrupted = w.end != nil
+	if err != nil && (w.end != nil || w.rollover || w.superseded) && temporal.IsCanceledError(err) {
+		w.interrupted = w.end != nil || w.rollover
 		return nil
 	}
 	return err

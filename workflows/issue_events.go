@@ -23,6 +23,7 @@ const (
 func (w *issueWorkflow) comments(ctx workflow.Context, ev IssueEvent) error {
 	var inputs []string
 	size := 0
+	w.reacts = nil
 	for {
 		msg, ok := w.prepare(ctx, ev)
 		if ok {
@@ -36,6 +37,20 @@ func (w *issueWorkflow) comments(ctx workflow.Context, ev IssueEvent) error {
 		ev = w.pop()
 		w.handling = append(w.handling, ev)
 	}
+	// The "eyes" reactions go out together, beside the delivery, not one
+	// after another before it (runs with changeParallelReact).
+	var reacts []workflow.Future
+	for _, in := range w.reacts {
+		reacts = append(reacts, workflow.ExecuteActivity(githubCtx(ctx), a.React, in))
+	}
+	w.reacts = nil
+	defer func() {
+		for _, f := range reacts {
+			if err := f.Get(ctx, nil); err != nil {
+				w.logger.Warn("eyes reaction failed", "error", err)
+			}
+		}
+	}()
 	if len(inputs) == 0 || w.end != nil {
 		return nil
 	}
@@ -79,9 +94,20 @@ func (w *issueWorkflow) prepare(ctx workflow.Context, ev IssueEvent) (string, bo
 		w.noteOutsider(ctx, login)
 		return "", false
 	}
+	if c.Elided {
+		body, ok := w.elidedBody(ctx, ev)
+		if !ok {
+			return "", false
+		}
+		cp := *c
+		cp.Body, cp.Elided = body, false
+		c = &cp
+	}
 	if ev.Kind != KindReview {
 		in := activities.ReactInput{InstallationID: w.in.InstallationID, Repo: activities.Repo(w.in.Repo), CommentID: c.ID, Review: ev.Kind == KindReviewComment}
-		if err := workflow.ExecuteActivity(githubCtx(ctx), a.React, in).Get(ctx, nil); err != nil {
+		if w.parallelReact {
+			w.reacts = append(w.reacts, in)
+		} else if err := workflow.ExecuteActivity(githubCtx(ctx), a.React, in).Get(ctx, nil); err != nil {
 			w.logger.Warn("eyes reaction failed", "comment", c.ID, "error", err)
 		}
 	}

@@ -80,7 +80,18 @@ type issueWorkflow struct {
 	handed   *IssueCarry
 	// phase is what the run is doing (StatusQuery).
 	phase Phase
+	// rollover is set when the run's history reached its bound: the run
+	// continues as new at the next step.
+	rollover bool
+	// parallelReact is set for runs with changeParallelReact; reacts are
+	// the reactions of the batch being prepared.
+	parallelReact bool
+	reacts        []activities.ReactInput
 }
+
+// changeParallelReact marks runs that send a batch's "eyes" reactions
+// together, beside the delivery (docs/versioning.md).
+const changeParallelReact = "parallel-react-1"
 
 // changeHandover is the version marker of runs that wait for a cancelled
 // delivery to confirm (docs/versioning.md).
@@ -91,6 +102,7 @@ func (w *issueWorkflow) setup(ctx workflow.Context) {
 	w.logger = log.With(workflow.GetLogger(ctx), "repo", w.in.Repo.FullName(), "issue", w.in.IssueNumber)
 	w.current = workflow.GetVersion(ctx, changeEdgeCases, workflow.DefaultVersion, 1) >= 1
 	w.confirmCancel = workflow.GetVersion(ctx, changeHandover, workflow.DefaultVersion, 1) >= 1
+	w.parallelReact = workflow.GetVersion(ctx, changeParallelReact, workflow.DefaultVersion, 1) >= 1
 	if w.in.Carry != nil {
 		w.carry = *w.in.Carry
 	}
@@ -100,6 +112,7 @@ func (w *issueWorkflow) setup(ctx workflow.Context) {
 	}
 	w.seen = newDeliverySet(w.carry.SeenDeliveries)
 	pending := w.carry.Pending
+	w.restorePending(pending)
 	w.carry.Pending = nil
 	for _, ev := range pending {
 		w.enqueue(ev)
@@ -113,6 +126,7 @@ func (w *issueWorkflow) setup(ctx workflow.Context) {
 			var ev IssueEvent
 			w.signal.Receive(ctx, &ev)
 			w.accept(ev)
+			w.checkBounds(ctx)
 		}
 	})
 	handover := workflow.GetSignalChannel(ctx, IssueHandoverSignal)
@@ -196,7 +210,7 @@ func (w *issueWorkflow) run(ctx workflow.Context) error {
 		}
 		w.watchStep = 0
 		w.handled++
-		if w.handled >= w.eventsPerRun() || workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
+		if w.handled >= w.eventsPerRun() || w.rollover || w.runTooBig(ctx) || workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
 			return w.continueAsNew(ctx)
 		}
 	}
@@ -234,7 +248,7 @@ func (w *issueWorkflow) next(ctx workflow.Context) error {
 	case ev.Kind.Starts():
 		w.logger.Info("task already exists; assignment ignored", "delivery", ev.DeliveryID)
 	}
-	if err == nil && w.interrupted && w.end != nil && w.end.Kind == KindRenamed {
+	if err == nil && w.interrupted && ((w.end != nil && w.end.Kind == KindRenamed) || (w.end == nil && w.rollover)) {
 		w.carry.Pending = append(w.handling, w.carry.Pending...)
 	}
 	w.handling = nil
@@ -276,6 +290,9 @@ func (w *issueWorkflow) continueAsNew(ctx workflow.Context) error {
 	}
 	carry := w.carry
 	carry.SeenDeliveries = w.seen.ids()
+	if w.confirmCancel {
+		carry.Pending = w.compactPending(carry.Pending)
+	}
 	next := w.in
 	next.Carry = &carry
 	w.logger.Info("continuing as new", "pending", len(carry.Pending))

@@ -66,6 +66,12 @@ func noteUnchecked(login, url string) string {
 	return fmt.Sprintf("Note: a comment by `%s` was not forwarded because their access to this repository could not be checked (%s); ask them to post it again.", login, url)
 }
 
+// noteUnreadable: a queued comment that could not be read back from GitHub
+// (deleted meanwhile) when it was its turn.
+func noteUnreadable(login, url string) string {
+	return fmt.Sprintf("Note: a comment by `%s` was not forwarded because it could not be read back from GitHub when its turn came (was it deleted?) (%s).", login, url)
+}
+
 // statusGoneInCoder: the chat was archived or deleted from Coder's side.
 func statusGoneInCoder(agent string) string {
 	return fmt.Sprintf("Task ended: the chat was archived or deleted in Coder, so comments here no longer reach it. Re-assign @%s to start a new one.", agent)

@@ -67,11 +67,14 @@ func bestEffortCtx(ctx workflow.Context) workflow.Context {
 }
 
 // waitCtx: activities that poll a task until it is ready. They heartbeat
-// every poll and end themselves at the worker's ready timeout.
+// from a goroutine, also during calls, and end themselves at the worker's
+// ready timeout. The 10 s heartbeat timeout bounds how long a lost worker's
+// wait stays orphaned, and how soon a cancellation (an end, a rename, a
+// rollover) reaches the wait: the SDK sends heartbeats every 0.8 × timeout.
 func waitCtx(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout:    2 * time.Hour,
-		HeartbeatTimeout:       time.Minute,
+		HeartbeatTimeout:       10 * time.Second,
 		ScheduleToCloseTimeout: 6 * time.Hour,
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval:        time.Second,

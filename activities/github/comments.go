@@ -100,3 +100,44 @@ func (c *Client) ReactToReviewComment(ctx context.Context, owner, repo string, c
 	}
 	return nil
 }
+
+// CommentBody reads a comment's body back by id: an issue or pull request
+// conversation comment (kind "issue"), a review comment ("review_comment")
+// or a review's body ("review", which needs the pull request number). A
+// comment that no longer exists is found=false.
+//
+// Wire facts (go-github v66 issues_comments.go, pulls_comments.go,
+// pulls_reviews.go): GET /repos/{o}/{r}/issues/comments/{id},
+// /pulls/comments/{id}, /pulls/{n}/reviews/{id}; each answers with "body".
+func (c *Client) CommentBody(ctx context.Context, owner, repo, kind string, id int64, pr int) (body string, found bool, err error) {
+	switch kind {
+	case "issue":
+		cm, _, err := c.gh.Issues.GetComment(ctx, owner, repo, id)
+		if isNotFound(err) {
+			return "", false, nil
+		}
+		if err != nil {
+			return "", false, fmt.Errorf("get comment %d of %s/%s: %w", id, owner, repo, err)
+		}
+		return cm.GetBody(), true, nil
+	case "review_comment":
+		cm, _, err := c.gh.PullRequests.GetComment(ctx, owner, repo, id)
+		if isNotFound(err) {
+			return "", false, nil
+		}
+		if err != nil {
+			return "", false, fmt.Errorf("get review comment %d of %s/%s: %w", id, owner, repo, err)
+		}
+		return cm.GetBody(), true, nil
+	case "review":
+		rv, _, err := c.gh.PullRequests.GetReview(ctx, owner, repo, pr, id)
+		if isNotFound(err) {
+			return "", false, nil
+		}
+		if err != nil {
+			return "", false, fmt.Errorf("get review %d of %s/%s#%d: %w", id, owner, repo, pr, err)
+		}
+		return rv.GetBody(), true, nil
+	}
+	return "", false, fmt.Errorf("comment kind %q: %w", kind, ErrInvalidArgument)
+}

@@ -142,7 +142,7 @@ func newWorker(c client.Client, cfg *config.Config, acts *activities.Activities,
 func settings(cfg *config.Config) workflows.Settings {
 	return workflows.Settings{
 		TaskNamePrefix: cfg.CoderTaskNamePrefix, AgentLogin: cfg.AgentGitHubUsername, BotLogin: cfg.AppBotLogin,
-		WatchEvery: cfg.CoderWatchInterval, CallTimeout: cfg.CallTimeout, EventsPerRun: cfg.EventsPerRun,
+		WatchEvery: cfg.CoderWatchInterval, CallTimeout: cfg.CallTimeout, EventsPerRun: cfg.EventsPerRun, MaxRunEvents: cfg.MaxRunEvents,
 		PermissionTTL: cfg.PermissionCacheTTL, TemporalUIURL: cfg.TemporalUIURL,
 	}
 }

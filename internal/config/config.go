@@ -134,6 +134,9 @@ type Config struct {
 	// EventsPerRun is when an issue workflow run continues as new (0: 500).
 	// No variable sets it; tests lower it to record a continued run.
 	EventsPerRun int
+	// MaxRunEvents bounds one issue workflow run's history (0: 10,000). No
+	// variable sets it; tests lower it.
+	MaxRunEvents int
 	// WorkerStopTimeout is how long a stopping worker lets running
 	// activities finish (WORKER_STOP_TIMEOUT, default 30s), so a send in
 	// flight is not cut halfway.

@@ -237,9 +237,13 @@ func (s *Server) routes() {
 	s.handle("GET /repos/{owner}/{repo}", authInstallation, s.getRepo)
 	s.handle("GET /repos/{owner}/{repo}/issues/{n}", authInstallation, s.getIssue)
 	s.handle("GET /repos/{owner}/{repo}/collaborators/{login}/permission", authInstallation, s.getPermission)
-	s.handle("GET /repos/{owner}/{repo}/issues/{n}/comments", authInstallation, s.listComments)
+	// One pattern for ".../issues/{n}/comments" and ".../issues/comments/{id}":
+	// as two, net/http's mux finds them ambiguous.
+	s.handle("GET /repos/{owner}/{repo}/issues/{n}/{sub}", authInstallation, s.issueSubresource)
 	s.handle("POST /repos/{owner}/{repo}/issues/{n}/comments", authInstallation, s.createComment)
 	s.handle("PATCH /repos/{owner}/{repo}/issues/comments/{id}", authInstallation, s.updateComment)
+	s.handle("GET /repos/{owner}/{repo}/pulls/comments/{id}", authInstallation, s.getReviewComment)
+	s.handle("GET /repos/{owner}/{repo}/pulls/{n}/reviews/{id}", authInstallation, s.getReview)
 	s.handle("POST /repos/{owner}/{repo}/issues/comments/{id}/reactions", authInstallation, s.reactIssue)
 	s.handle("POST /repos/{owner}/{repo}/pulls/comments/{id}/reactions", authInstallation, s.reactReview)
 	s.handle("GET /repos/{owner}/{repo}/pulls/{n}", authInstallation, s.getPull)

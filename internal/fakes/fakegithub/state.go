@@ -48,6 +48,8 @@ type state struct {
 	failures    []*failRule
 	requests    []Request
 	defaultPerm string
+	// extra holds review comments and reviews stored by tests, by key.
+	extra map[string]map[string]any
 }
 
 func newState() state {
@@ -59,6 +61,7 @@ func newState() state {
 		logSigs:     map[string]int64{},
 		tokens:      map[string]token{},
 		defaultPerm: "admin",
+		extra:       map[string]map[string]any{},
 	}
 }
 
