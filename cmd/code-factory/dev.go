@@ -33,7 +33,10 @@ const (
 // devCommands is the dev command; the production build (-tags prod) has
 // none, and no embedded server, UI or fakes.
 func devCommands() []command {
-	return []command{{"dev", "run everything in one process on an embedded Temporal server", runDev}}
+	return []command{
+		{"dev", "run everything in one process on an embedded Temporal server", runDev},
+		{"temporal-server", "run the embedded Temporal server alone, on SQLite or PostgreSQL (tests, the cluster test)", runTemporalServer},
+	}
 }
 
 func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) int {

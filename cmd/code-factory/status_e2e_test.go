@@ -31,10 +31,14 @@ func TestE2EStatusCommand(t *testing.T) {
 	s.mustPost(http.StatusAccepted, "issue_comment", commentBody(5001, alice, "a comment"), "d-status-c1")
 	eventually(t, "the comment sent", func() bool { return s.blocks(runID) == 1 })
 
-	code, out, errOut := s.statusCmd("acme/widgets#42")
-	if code != 0 {
-		t.Fatalf("status exited %d: %s", code, errOut)
-	}
+	// The send reaches the fake before the activity's result reaches the
+	// workflow, so wait for the workflow to record it.
+	var code int
+	var out string
+	eventually(t, "status shows the comment delivered", func() bool {
+		code, out, _ = s.statusCmd("acme/widgets#42")
+		return code == 0 && strings.Contains(out, "1 delivered, 0 waiting")
+	})
 	for _, want := range []string{"acme/widgets#42", "phase:      idle", runID, "1 delivered, 0 waiting", "requester:  alice",
 		"temporal:   http://temporal-ui.example/namespaces/default/workflows/" + s.cfg.CoderTaskNamePrefix + "-acme%2Fwidgets-42/"} {
 		if !strings.Contains(out, want) {

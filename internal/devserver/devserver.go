@@ -53,6 +53,11 @@ type Options struct {
 	// LogLevel is the least severe level of the server's own logs passed on:
 	// debug, info, warn or error. Default DefaultLogLevel.
 	LogLevel string
+	// Postgres, when set, stores everything in PostgreSQL instead of DB.
+	Postgres *Postgres
+	// HistoryShards is the number of history shards (default 1); it must
+	// not change for an existing database.
+	HistoryShards int
 }
 
 // Server is a running in-process Temporal server.
@@ -106,11 +111,8 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		}
 	}
 
-	sql, err := sqlConfig(opts.DB)
+	stores, err := storesOf(opts)
 	if err != nil {
-		return nil, err
-	}
-	if err := ensureNamespace(sql, opts.Namespace); err != nil {
 		return nil, err
 	}
 
@@ -118,7 +120,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	floor.Set(level)
 	logger := newServerLogger(opts.Logger, floor)
 	srv, err := temporal.NewServer(
-		temporal.WithConfig(serverConfig(l, sql)),
+		temporal.WithConfig(serverConfig(l, stores)),
 		temporal.ForServices(temporal.DefaultServices),
 		temporal.WithStaticHosts(l.staticHosts()),
 		temporal.WithLogger(logger),
@@ -132,6 +134,11 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	}
 
 	s := &Server{srv: srv, frontend: l.frontendAddress(), namespace: opts.Namespace, logger: opts.Logger, logFloor: floor}
+	if opts.Postgres != nil {
+		if err := registerNamespace(ctx, s.frontend, s.namespace, logger.SLog()); err != nil {
+			return nil, errors.Join(err, s.Stop())
+		}
+	}
 	if err := waitReady(ctx, s.frontend, s.namespace, logger.SLog()); err != nil {
 		return nil, errors.Join(err, s.Stop())
 	}
@@ -144,7 +151,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		s.uiURL = "http://" + net.JoinHostPort(loopback, strconv.Itoa(l.uiPort))
 	}
 	opts.Logger.Info("temporal dev server started",
-		"frontend", s.frontend, "namespace", s.namespace, "ui", s.uiURL, "db", opts.DB)
+		"frontend", s.frontend, "namespace", s.namespace, "ui", s.uiURL, "db", stores.describe)
 	return s, nil
 }
 

@@ -148,9 +148,38 @@ func ensureNamespace(cfg *config.SQL, namespace string) error {
 	return nil
 }
 
-// serverConfig builds the whole server configuration: one history shard,
-// SQLite for both stores, archival off, no metrics or pprof listeners.
-func serverConfig(l layout, sql *config.SQL) *config.Config {
+// stores are the server's persistence: the default and visibility stores.
+type stores struct {
+	main, visibility *config.SQL
+	shards           int32
+	describe         string
+}
+
+// storesOf is SQLite (one file or memory, the namespace registered in it)
+// or PostgreSQL (two databases; the namespace is registered through the
+// frontend once it runs).
+func storesOf(opts Options) (stores, error) {
+	shards := int32(max(opts.HistoryShards, 1))
+	if p := opts.Postgres; p != nil {
+		main, vis, err := setupPostgres(*p)
+		if err != nil {
+			return stores{}, err
+		}
+		return stores{main: main, visibility: vis, shards: shards, describe: "postgres://" + p.Addr}, nil
+	}
+	sql, err := sqlConfig(opts.DB)
+	if err != nil {
+		return stores{}, err
+	}
+	if err := ensureNamespace(sql, opts.Namespace); err != nil {
+		return stores{}, err
+	}
+	return stores{main: sql, visibility: sql, shards: shards, describe: opts.DB}, nil
+}
+
+// serverConfig builds the whole server configuration: the stores, archival
+// off, no metrics or pprof listeners.
+func serverConfig(l layout, st stores) *config.Config {
 	service := func(port int, bindIP string) config.Service {
 		return config.Service{RPC: config.RPC{GRPCPort: port, BindOnIP: bindIP}}
 	}
@@ -159,10 +188,10 @@ func serverConfig(l layout, sql *config.SQL) *config.Config {
 			Membership: config.Membership{MaxJoinDuration: 30 * time.Second, BroadcastAddress: loopback},
 		},
 		Persistence: config.Persistence{
-			DefaultStore:     sqliteplugin.PluginName,
-			VisibilityStore:  sqliteplugin.PluginName,
-			NumHistoryShards: 1,
-			DataStores:       map[string]config.DataStore{sqliteplugin.PluginName: {SQL: sql}},
+			DefaultStore:     "default",
+			VisibilityStore:  "visibility",
+			NumHistoryShards: st.shards,
+			DataStores:       map[string]config.DataStore{"default": {SQL: st.main}, "visibility": {SQL: st.visibility}},
 		},
 		ClusterMetadata: &cluster.Config{
 			EnableGlobalNamespace:    false,
