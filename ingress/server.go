@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -46,6 +47,9 @@ type Config struct {
 type Server struct {
 	cfg Config
 	e   *echo.Echo
+	// unready is set while readiness fails, so that a probe loop logs the
+	// change, not every probe.
+	unready atomic.Bool
 }
 
 // New builds the server and its routes: POST /webhooks/github, GET /healthz
@@ -80,8 +84,13 @@ func (s *Server) handleReadyz(c echo.Context) error {
 		ctx, cancel := context.WithTimeout(c.Request().Context(), readyTimeout)
 		defer cancel()
 		if err := s.cfg.Ready(ctx); err != nil {
-			s.cfg.Logger.Warn("not ready", slog.String("error", err.Error()))
+			if !s.unready.Swap(true) {
+				s.cfg.Logger.Warn("not ready", slog.String("error", err.Error()))
+			}
 			return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+		}
+		if s.unready.Swap(false) {
+			s.cfg.Logger.Info("ready again")
 		}
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})

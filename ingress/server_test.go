@@ -210,7 +210,7 @@ func TestWebhookDispatchErrors(t *testing.T) {
 
 func TestHealthAndReady(t *testing.T) {
 	var readyErr error
-	srv, _ := newTestServer(t, newRecorder(), func(c *Config) {
+	srv, logs := newTestServer(t, newRecorder(), func(c *Config) {
 		c.Ready = func(context.Context) error { return readyErr }
 	})
 	get := func(p string) int {
@@ -230,6 +230,17 @@ func TestHealthAndReady(t *testing.T) {
 	}
 	if c := get("/healthz"); c != 200 {
 		t.Errorf("healthz while not ready = %d", c)
+	}
+	// A probe loop logs the change, not every probe.
+	for range 5 {
+		get("/readyz")
+	}
+	if n := strings.Count(logs.String(), `"msg":"not ready"`); n != 1 {
+		t.Errorf("%d not-ready lines for 6 failed probes, want 1:\n%s", n, logs)
+	}
+	readyErr = nil
+	if c := get("/readyz"); c != 200 || !strings.Contains(logs.String(), `"msg":"ready again"`) {
+		t.Errorf("readyz after recovery = %d, logs:\n%s", c, logs)
 	}
 }
 
