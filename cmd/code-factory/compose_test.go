@@ -123,6 +123,19 @@ func TestEnvExampleListsEveryVariable(t *testing.T) {
 	}
 }
 
+// README's configuration table documents every variable code-factory reads.
+func TestReadmeDocumentsEveryVariable(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range config.Variables() {
+		if !regexp.MustCompile("(?m)^\\| [^\n]*`" + v + "`[^\n]*\\|").Match(b) {
+			t.Errorf("README's configuration table does not document %s", v)
+		}
+	}
+}
+
 // The Dockerfile builds the production binary as a non-root user.
 func TestDockerfileBuildsTheProductionBinary(t *testing.T) {
 	b, err := os.ReadFile("Dockerfile")
