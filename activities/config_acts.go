@@ -19,6 +19,9 @@ type PlanTaskInput struct {
 	Requester string   `json:"requester"`
 	// Title is the issue's sanitised title (IssueCheck.Title).
 	Title string `json:"title,omitempty"`
+	// Request is the comment that asked for the task (a mention), as it
+	// is forwarded; "" when the task was assigned or labelled.
+	Request string `json:"request,omitempty"`
 }
 
 // TaskPlan is the template and input of an issue's run, for either backend.
@@ -37,6 +40,9 @@ type TaskPlan struct {
 	Params []coder.Param `json:"params,omitempty"`
 	// Problems are the config file's errors, one line each, without values.
 	Problems []string `json:"problems,omitempty"`
+	// RequestInInput is set when Input carries the request too (no config
+	// file); a task with JSON template inputs gets it as its first input.
+	RequestInInput bool `json:"request_in_input,omitempty"`
 }
 
 // PlanTask reads .code-factory/config.toml from the default branch. Without
@@ -52,11 +58,16 @@ func (a *Activities) PlanTask(ctx context.Context, in PlanTaskInput) (TaskPlan, 
 	}
 	rc, err := readConfig(ctx, c, in.Issue.Repo, "")
 	prompt := IssuePrompt(in.Issue.Repo, in.IssueURL, in.Issue.Number, in.Requester, in.Title)
+	input := in.IssueURL
+	if in.Request != "" {
+		prompt += "\n\n" + in.Request
+		input += "\n\n" + in.Request
+	}
 	switch {
 	case err != nil:
 		return TaskPlan{}, err
 	case !rc.Found:
-		return TaskPlan{Input: in.IssueURL, Prompt: prompt}, nil
+		return TaskPlan{Input: input, Prompt: prompt, RequestInInput: in.Request != ""}, nil
 	case rc.Config == nil:
 		return TaskPlan{Problems: rc.Problems}, nil
 	}

@@ -144,6 +144,15 @@ func (c classifier) issues(p *github.IssuesEvent) Decision {
 			return Skip{Reason: "unassigned user is not the agent"}
 		}
 		kind = workflows.KindUnassigned
+	case "opened":
+		if len(workflows.Mentions(p.GetIssue().GetBody())) == 0 || c.isIgnoredAuthor(p.GetIssue().GetUser().GetLogin()) {
+			return Skip{Reason: "new issue mentions no one"}
+		}
+		kind = workflows.KindOpened
+	case "labeled":
+		kind = workflows.KindLabeled
+	case "unlabeled":
+		kind = workflows.KindUnlabeled
 	default:
 		return c.unhandled(action)
 	}
@@ -157,6 +166,15 @@ func (c classifier) issues(p *github.IssuesEvent) Decision {
 	}
 	ev := c.issueEvent(kind, t, issue.GetNumber(), p.GetSender())
 	ev.IssueURL = issue.GetHTMLURL()
+	switch kind {
+	case workflows.KindLabeled, workflows.KindUnlabeled:
+		if ev.Label = p.GetLabel().GetName(); ev.Label == "" {
+			return Skip{Reason: "no label in payload"}
+		}
+	case workflows.KindOpened:
+		ev.Mention = true
+		ev.Comment = &workflows.Comment{Body: issue.GetBody(), URL: issue.GetHTMLURL(), CreatedAt: timestamp(issue.CreatedAt), Author: actor(issue.GetUser())}
+	}
 	id := workflows.IssueWorkflowID(c.s.TaskNamePrefix, t.repo.Owner, t.repo.Name, issue.GetNumber())
 	if !kind.Starts() {
 		return SignalIssue{WorkflowID: id, Event: ev}

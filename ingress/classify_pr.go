@@ -48,10 +48,16 @@ func (c classifier) issueComment(p *github.IssueCommentEvent) Decision {
 	ev := c.issueEvent(workflows.KindIssueComment, t, issue.GetNumber(), p.GetSender())
 	ev.IssueURL = issue.GetHTMLURL()
 	ev.Comment = comment
-	return SignalIssue{
-		WorkflowID: workflows.IssueWorkflowID(c.s.TaskNamePrefix, t.repo.Owner, t.repo.Name, issue.GetNumber()),
-		Event:      ev,
+	id := workflows.IssueWorkflowID(c.s.TaskNamePrefix, t.repo.Owner, t.repo.Name, issue.GetNumber())
+	if action == "created" && len(workflows.Mentions(comment.Body)) > 0 {
+		// It may address the agent: the issue's workflow (started if need
+		// be) matches the repository's trigger phrase.
+		ev.Mention = true
+		return StartIssue{WorkflowID: id, Event: ev, Input: workflows.IssueWorkflowInput{
+			Settings: c.s, Repo: t.repo, IssueNumber: issue.GetNumber(), InstallationID: t.inst,
+		}}
 	}
+	return SignalIssue{WorkflowID: id, Event: ev}
 }
 
 // reviewComment handles "pull_request_review_comment": a comment on a line

@@ -61,6 +61,8 @@ type Config struct {
 	ScheduledJobs []ScheduledJob `json:"scheduled_jobs,omitempty" toml:"scheduled_jobs,omitempty" jsonschema_description:"Prompts run against a branch on a cron schedule."`
 	// OnEvent holds hooks run when something happens on GitHub.
 	OnEvent OnEvent `json:"on_event" toml:"on_event" jsonschema_description:"Tasks started when something happens on GitHub."`
+	// Triggers says what starts the agent on an issue, and who may.
+	Triggers Triggers `json:"triggers" toml:"triggers" jsonschema_description:"What starts the agent on an issue (assignment, a mention, a label), and who may start it."`
 }
 
 // Sandbox is the `[sandbox]` section.
@@ -120,7 +122,8 @@ type FailedRunHook struct {
 // Default returns the configuration of a repository without a config file.
 func Default() *Config {
 	return &Config{
-		Sandbox: Sandbox{Size: SizeMedium},
-		Harness: Harness{Provider: ProviderClaudeCode},
+		Sandbox:  Sandbox{Size: SizeMedium},
+		Harness:  Harness{Provider: ProviderClaudeCode},
+		Triggers: DefaultTriggers(),
 	}
 }

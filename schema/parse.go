@@ -136,7 +136,7 @@ func contains(list []string, s string) bool {
 }
 
 func (d *decoder) config(doc map[string]any, cfg *Config) {
-	d.unknown("", doc, "sandbox", "harness", "scheduled_jobs", "on_event")
+	d.unknown("", doc, "sandbox", "harness", "scheduled_jobs", "on_event", "triggers")
 	if t, ok := d.table("sandbox", doc); ok {
 		d.sandbox(t, &cfg.Sandbox)
 	}
@@ -148,6 +148,9 @@ func (d *decoder) config(doc map[string]any, cfg *Config) {
 	}
 	if t, ok := d.table("on_event", doc); ok {
 		d.onEvent(t, &cfg.OnEvent)
+	}
+	if t, ok := d.table("triggers", doc); ok {
+		d.triggers(t, &cfg.Triggers)
 	}
 }
 

@@ -56,6 +56,13 @@ prompt_additions = "more"
 [[on_event.failed_run]]
 workflows = ["lint.yml"]
 branches = ["dev"]
+
+[triggers]
+phrase = "@code-agent"
+assign = false
+labels = ["agent", "ai"]
+allowed_users = ["alice", "dependabot[bot]"]
+allow_bots = true
 `
 	cfg, res := Parse([]byte(doc))
 	if !res.OK() || len(res.Warnings) != 0 {
@@ -69,6 +76,8 @@ branches = ["dev"]
 			{Workflows: []string{"ci.yml", "Deploy"}, Branches: []string{"main"}, PromptAdditions: "more"},
 			{Workflows: []string{"lint.yml"}, Branches: []string{"dev"}},
 		}},
+		Triggers: Triggers{Phrase: "@code-agent", Assign: false, Mention: true, Labels: []string{"agent", "ai"},
+			AllowedUsers: []string{"alice", "dependabot[bot]"}, AllowBots: true},
 	}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("got  %+v\nwant %+v", cfg, want)

@@ -61,6 +61,21 @@ const (
 	// KindRenamed: the repository was renamed; Repo is its new name. The
 	// issue's run moves to the workflow of the new name.
 	KindRenamed EventKind = "renamed"
+	// KindOpened: an issue was opened whose body mentions someone; Comment
+	// holds the body, and it starts a task when it mentions the phrase.
+	KindOpened EventKind = "opened"
+	// KindLabeled: a label was added to the issue; it starts a task when
+	// the label is one of the repository's trigger labels.
+	KindLabeled EventKind = "labeled"
+	// KindUnlabeled: a label was removed; removing the label that started
+	// the task stops it.
+	KindUnlabeled EventKind = "unlabeled"
+	// KindStopped: a writer asked the agent to stop ("@agent stop"). Made
+	// by the workflow itself, never by the ingress.
+	KindStopped EventKind = "stopped"
+	// KindRetry: a writer asked for a fresh task ("@agent retry"). Made by
+	// the workflow itself, never by the ingress.
+	KindRetry EventKind = "retry"
 )
 
 // GoneReason says why an issue is gone.
@@ -93,14 +108,16 @@ type IssueLocation struct {
 }
 
 // Starts reports whether the kind may start an issue workflow (SignalWithStart).
-func (k EventKind) Starts() bool { return k == KindAssigned || k == KindReopened }
+func (k EventKind) Starts() bool {
+	return k == KindAssigned || k == KindReopened || k == KindOpened || k == KindLabeled || k == KindRetry
+}
 
 // Ends reports whether the kind ends the issue's run here: closing and
 // unassigning end the task, a gone issue ends it without a word on the
 // issue it can no longer reach, a rename hands the run to the workflow of
 // the new name.
 func (k EventKind) Ends() bool {
-	return k == KindClosed || k == KindUnassigned || k == KindGone || k == KindRenamed
+	return k == KindClosed || k == KindUnassigned || k == KindGone || k == KindRenamed || k == KindUnlabeled || k == KindStopped
 }
 
 // IsComment reports whether the kind carries a Comment to forward.
@@ -154,6 +171,17 @@ type IssueEvent struct {
 	Comment   *Comment   `json:"comment,omitempty"`
 	CIFailure *CIFailure `json:"ci_failure,omitempty"`
 	Gone      *Gone      `json:"gone,omitempty"`
+	// Label is the label added or removed (KindLabeled, KindUnlabeled).
+	Label string `json:"label,omitempty"`
+	// Mention is set by the ingress on a comment that @-mentions someone:
+	// it may start a task when it mentions the trigger phrase.
+	Mention bool `json:"mention,omitempty"`
+}
+
+// MayStart reports whether the event may start a task: a starting kind, or
+// a comment that mentions someone (the workflow matches the phrase).
+func (e IssueEvent) MayStart() bool {
+	return e.Kind.Starts() || (e.Mention && e.Kind == KindIssueComment)
 }
 
 // Settings are the deployment settings a workflow needs to make decisions.

@@ -36,7 +36,7 @@ func (w *issueWorkflow) close(ctx workflow.Context, err error) error {
 func (w *issueWorkflow) restartIfAsked(ctx workflow.Context) error {
 	w.drain(ctx)
 	for i, ev := range w.afterEnd {
-		if !ev.Kind.Starts() {
+		if !ev.Kind.Starts() && !(w.triggers && ev.MayStart()) {
 			continue
 		}
 		next := w.in

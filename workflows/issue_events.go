@@ -30,7 +30,7 @@ func (w *issueWorkflow) comments(ctx workflow.Context, ev IssueEvent) error {
 			inputs = append(inputs, msg)
 			size += len(msg)
 		}
-		if w.end != nil || len(w.carry.Pending) == 0 || !w.carry.Pending[0].Kind.IsComment() ||
+		if w.end != nil || len(w.carry.Pending) == 0 || !w.carry.Pending[0].Kind.IsComment() || w.command(w.carry.Pending[0]) != "" ||
 			len(inputs) >= maxBatchComments || size >= maxBatchBytes {
 			break
 		}

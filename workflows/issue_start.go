@@ -32,6 +32,9 @@ func (w *issueWorkflow) start(ctx workflow.Context) error {
 	}
 	ev := w.pop()
 	w.phase = PhaseStarting
+	if w.triggers {
+		return w.startTriggered(ctx, ev)
+	}
 	if !ev.Kind.Starts() {
 		w.logger.Warn("first event does not start a task; ending", "kind", ev.Kind)
 		return errEnd
@@ -55,6 +58,63 @@ func (w *issueWorkflow) start(ctx workflow.Context) error {
 		w.logger.Info("assigner may not start the agent", "assigner", ev.Sender.Login, "permission", perm)
 		return w.endWithStatus(ctx, statusNotPermitted(ev.Sender.Login, w.in.Settings.AgentLogin))
 	}
+	return w.create(ctx, ev, check, "", false)
+}
+
+// startTriggered is start in runs with changeTriggers: the event must be a
+// trigger under the repository's policy, by someone the policy lets start
+// the agent; a refusal is explained once, on the status comment.
+func (w *issueWorkflow) startTriggered(ctx workflow.Context, ev IssueEvent) error {
+	if !ev.MayStart() {
+		w.logger.Info("first event does not start a task; ending", "kind", ev.Kind)
+		return errEnd
+	}
+	ad, err := w.admit(ctx, ev)
+	if err != nil {
+		return err
+	}
+	if !ad.ok {
+		w.logger.Info("not a trigger here; ending", "kind", ev.Kind, "label", ev.Label)
+		return errEnd
+	}
+	w.carry.Requester = ev.Sender
+	var check activities.IssueCheck
+	if err := workflow.ExecuteActivity(githubCtx(ctx), a.CheckIssue, activities.CheckIssueInput{Issue: w.issueRef(), AgentLogin: w.in.Settings.AgentLogin}).Get(ctx, &check); err != nil {
+		return err
+	}
+	assignment := ev.Kind == KindAssigned || ev.Kind == KindReopened
+	if !check.Open || (assignment && !check.AgentAssigned) {
+		w.logger.Info("issue is closed or no longer assigned to the agent; ending", "open", check.Open)
+		return errEnd
+	}
+	perm, err := w.permission(ctx, ev.Sender.Login)
+	if err != nil {
+		return err
+	}
+	if why := refusal(ad.policy, ev.Sender.Login, perm); why != "" {
+		w.logger.Info("trigger refused", "sender", ev.Sender.Login, "permission", perm, "kind", ev.Kind)
+		if assignment && !mayWrite(perm) {
+			return w.endWithStatus(ctx, statusNotPermitted(ev.Sender.Login, w.in.Settings.AgentLogin))
+		}
+		return w.endWithStatus(ctx, statusRefused(ev.Sender.Login, why))
+	}
+	w.carry.Phrase = ad.policy.EffectivePhrase(w.in.Settings.AgentLogin)
+	if ev.Kind == KindLabeled {
+		w.carry.TriggerLabel = ev.Label
+	}
+	if ad.request != "" && ev.Comment != nil && ev.Comment.ID != 0 {
+		in := activities.ReactInput{InstallationID: w.in.InstallationID, Repo: activities.Repo(w.in.Repo), CommentID: ev.Comment.ID}
+		if err := workflow.ExecuteActivity(githubCtx(ctx), a.React, in).Get(ctx, nil); err != nil {
+			w.logger.Warn("eyes reaction failed", "comment", ev.Comment.ID, "error", err)
+		}
+	}
+	return w.create(ctx, ev, check, ad.request, true)
+}
+
+// create makes the task as the requester's Coder user and waits for it to
+// be running. request is the asking comment (a mention), sent with the
+// first message.
+func (w *issueWorkflow) create(ctx workflow.Context, ev IssueEvent, check activities.IssueCheck, request string, requeue bool) error {
 	var user activities.CoderUser
 	if err := workflow.ExecuteActivity(coderCtx(ctx), a.LookupCoderUser, ev.Sender.ID).Get(ctx, &user); err != nil {
 		return err
@@ -62,7 +122,7 @@ func (w *issueWorkflow) start(ctx workflow.Context) error {
 	if user.Matches != 1 {
 		return w.endWithStatus(ctx, statusNoCoderUser(ev.Sender.Login, user.Matches))
 	}
-	spec, err := w.taskSpec(ctx, user.Username, check)
+	spec, inInput, err := w.taskSpec(ctx, user.Username, check, request)
 	if err != nil {
 		return err
 	}
@@ -72,6 +132,11 @@ func (w *issueWorkflow) start(ctx workflow.Context) error {
 	}
 	task := created.Task
 	w.carry.Task = &task
+	if request != "" && requeue && !inInput && task.KindOrTask() != coder.KindChat {
+		// A task with JSON template inputs gets the asking comment as
+		// its first input.
+		w.carry.Pending = append([]IssueEvent{ev}, w.carry.Pending...)
+	}
 	if task.KindOrTask() == coder.KindChat {
 		w.carry.StartedAt = workflow.Now(ctx)
 	}
@@ -96,24 +161,24 @@ func (w *issueWorkflow) start(ctx workflow.Context) error {
 
 // taskSpec is what to create, from the repository's config file if it has
 // one. An invalid config file is explained on the issue and ends the workflow.
-func (w *issueWorkflow) taskSpec(ctx workflow.Context, owner string, issue activities.IssueCheck) (*coder.CreateSpec, error) {
+func (w *issueWorkflow) taskSpec(ctx workflow.Context, owner string, issue activities.IssueCheck, request string) (*coder.CreateSpec, bool, error) {
 	issueURL := issue.URL
 	name, err := TaskName(w.in.Settings.TaskNamePrefix, w.in.Repo.Name, w.in.IssueNumber)
 	if err != nil {
-		return nil, temporal.NewNonRetryableApplicationError(err.Error(), "BadTaskName", nil)
+		return nil, false, temporal.NewNonRetryableApplicationError(err.Error(), "BadTaskName", nil)
 	}
 	var plan activities.TaskPlan
-	in := activities.PlanTaskInput{Issue: w.issueRef(), IssueURL: issueURL, Requester: w.carry.Requester.Login, Title: issue.Title}
+	in := activities.PlanTaskInput{Issue: w.issueRef(), IssueURL: issueURL, Requester: w.carry.Requester.Login, Title: issue.Title, Request: request}
 	if err := workflow.ExecuteActivity(githubCtx(ctx), a.PlanTask, in).Get(ctx, &plan); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if len(plan.Problems) > 0 {
-		return nil, w.endWithStatus(ctx, statusInvalidConfig(plan.Problems))
+		return nil, false, w.endWithStatus(ctx, statusInvalidConfig(plan.Problems))
 	}
 	return &coder.CreateSpec{
 		Name: name, Owner: owner, TemplateName: plan.TemplateName, Input: plan.Input,
 		Prompt: plan.Prompt, Params: plan.Params,
 		Labels:   coder.IssueLabels(w.in.Repo.ID, w.in.Repo.FullName(), w.in.IssueNumber),
 		Identity: issueURL,
-	}, nil
+	}, plan.RequestInInput, nil
 }

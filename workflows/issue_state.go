@@ -44,6 +44,12 @@ type IssueCarry struct {
 	// ahead of the handover: it buffers events until the run under the old
 	// name sends its state on IssueHandoverSignal.
 	AwaitHandover bool `json:"await_handover,omitempty"`
+	// Phrase is the trigger phrase the run answers commands to ("@agent
+	// stop"); "" in runs from before changeTriggers.
+	Phrase string `json:"phrase,omitempty"`
+	// TriggerLabel is the label that started the task: removing it stops
+	// the task.
+	TriggerLabel string `json:"trigger_label,omitempty"`
 }
 
 // IssueHandoverSignal carries the state of an issue's run (an IssueCarry)

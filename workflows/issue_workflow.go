@@ -86,7 +86,10 @@ type issueWorkflow struct {
 	// parallelReact is set for runs with changeParallelReact; reacts are
 	// the reactions of the batch being prepared.
 	parallelReact bool
-	reacts        []activities.ReactInput
+	// triggers is set in runs with changeTriggers: mentions and labels
+	// start tasks under the repository's policy, and commands are answered.
+	triggers bool
+	reacts   []activities.ReactInput
 }
 
 // changeParallelReact marks runs that send a batch's "eyes" reactions
@@ -103,6 +106,7 @@ func (w *issueWorkflow) setup(ctx workflow.Context) {
 	w.current = workflow.GetVersion(ctx, changeEdgeCases, workflow.DefaultVersion, 1) >= 1
 	w.confirmCancel = workflow.GetVersion(ctx, changeHandover, workflow.DefaultVersion, 1) >= 1
 	w.parallelReact = workflow.GetVersion(ctx, changeParallelReact, workflow.DefaultVersion, 1) >= 1
+	w.triggers = workflow.GetVersion(ctx, changeTriggers, workflow.DefaultVersion, 1) >= 1
 	if w.in.Carry != nil {
 		w.carry = *w.in.Carry
 	}
@@ -159,6 +163,10 @@ func (w *issueWorkflow) enqueue(ev IssueEvent) {
 		w.sameRun(*w.delivering, *ev.CIFailure) && w.cancelWork != nil {
 		w.superseded = true
 		w.cancelWork()
+	}
+	if w.triggers && ev.Kind == KindUnlabeled && !w.endsHere(ev) {
+		w.logger.Info("a label that did not start the task was removed", "label", ev.Label)
+		return
 	}
 	if ev.Kind.Ends() {
 		if w.end == nil {
@@ -240,7 +248,9 @@ func (w *issueWorkflow) next(ctx workflow.Context) error {
 	ev := w.pop()
 	w.handling, w.interrupted = []IssueEvent{ev}, false
 	var err error
-	switch {
+	switch cmd := w.command(ev); {
+	case cmd != "":
+		err = w.runCommand(ctx, ev, cmd)
 	case ev.Kind.IsComment():
 		err = w.comments(ctx, ev)
 	case ev.Kind == KindCIFailure:
@@ -272,6 +282,9 @@ func (w *issueWorkflow) finish(ctx workflow.Context) error {
 	text := statusCompleted()
 	if w.end.Kind == KindUnassigned {
 		text = statusUnassigned()
+	}
+	if w.triggers {
+		text = statusEnded(*w.end)
 	}
 	if w.carry.Task != nil && w.carry.Task.KindOrTask() == coder.KindChat {
 		text += w.costLine(ctx)

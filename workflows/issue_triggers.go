@@ -1,0 +1,157 @@
+package workflows
+
+import (
+	"fmt"
+	"strings"
+
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/code-factory/code-factory/activities"
+	"github.com/code-factory/code-factory/activities/coder"
+	"github.com/code-factory/code-factory/schema"
+)
+
+// changeTriggers marks runs that start on a mention or a label as well as
+// an assignment, under the repository's [triggers] policy, and answer
+// commands ("@agent stop"); see docs/versioning.md.
+const changeTriggers = "triggers-1"
+
+// admission is what the trigger policy says of a starting event.
+type admission struct {
+	policy schema.Triggers
+	// ok is false when the event does not start a task here (the run ends
+	// without a word: nobody asked this repository's agent for anything).
+	ok bool
+	// request is the asking comment, rendered for the first message.
+	request string
+}
+
+// admit reads the repository's trigger policy and matches ev against it.
+func (w *issueWorkflow) admit(ctx workflow.Context, ev IssueEvent) (admission, error) {
+	var p activities.TriggerPolicy
+	if err := workflow.ExecuteActivity(githubCtx(ctx), a.TriggerPolicy, w.issueRef()).Get(ctx, &p); err != nil {
+		return admission{}, err
+	}
+	ad := admission{policy: p.Triggers}
+	phrase := p.Triggers.EffectivePhrase(w.in.Settings.AgentLogin)
+	switch ev.Kind {
+	case KindAssigned, KindReopened:
+		ad.ok = p.Triggers.Assign || p.Invalid
+	case KindIssueComment, KindOpened:
+		if ev.Comment == nil || !p.Triggers.Mention {
+			return ad, nil
+		}
+		addressed, cmd := Addressed(ev.Comment.Body, phrase)
+		// "stop" and "status" with no task ask nothing of the agent.
+		ad.ok = addressed && cmd != CommandStop && cmd != CommandStatus
+		if ad.ok {
+			ad.request = FormatComment(KindIssueComment, *ev.Comment)
+		}
+	case KindLabeled:
+		ad.ok = p.Triggers.HasLabel(ev.Label)
+	case KindRetry:
+		ad.ok = true
+	}
+	return ad, nil
+}
+
+// refusal is why sender may not start the agent here ("" when they may),
+// given their repository permission.
+func refusal(policy schema.Triggers, sender, perm string) string {
+	if !mayWrite(perm) {
+		return "only people with write, maintain or admin access to this repository may start the agent"
+	}
+	_, why := policy.MayStart(sender)
+	return why
+}
+
+// statusRefused is the one explanation of a refused trigger. It names the
+// person without @-mentioning them.
+func statusRefused(login, why string) string {
+	return fmt.Sprintf("A request by `%s` to start the agent was not accepted: %s. Ask a maintainer to start it.", login, why)
+}
+
+// statusStopped follows "@agent stop".
+func statusStopped(login string) string {
+	return fmt.Sprintf("Task stopped by `%s`. Mention the agent or re-assign it to start again.", login)
+}
+
+// statusAnswer answers "@agent status".
+func statusAnswer(login string, phase Phase, task *coder.Ref, delivered, waiting int) string {
+	link := "no task"
+	if task != nil {
+		link = task.URL
+	}
+	return fmt.Sprintf("Status (asked by `%s`): %s. Task: %s. Inputs delivered: %d, waiting: %d.", login, phase, link, delivered, waiting)
+}
+
+// command returns the command in a comment addressed to the agent ("" for
+// none), in runs that answer commands.
+func (w *issueWorkflow) command(ev IssueEvent) string {
+	if w.carry.Phrase == "" || ev.Kind != KindIssueComment || ev.Comment == nil || ev.Comment.Elided {
+		return ""
+	}
+	_, cmd := Addressed(ev.Comment.Body, w.carry.Phrase)
+	return cmd
+}
+
+// runCommand carries out a writer's command. A command by someone without
+// write access is not carried out, and noted like their comments are.
+func (w *issueWorkflow) runCommand(ctx workflow.Context, ev IssueEvent, cmd string) error {
+	login := ev.Comment.Author.Login
+	perm, err := w.permission(ctx, login)
+	if err != nil || !mayWrite(perm) {
+		w.logger.Info("command by a user without write access not carried out", "author", login, "command", cmd, "error", err)
+		w.noteOutsider(ctx, login)
+		return nil
+	}
+	w.logger.Info("command", "author", login, "command", cmd)
+	switch cmd {
+	case CommandStatus:
+		return w.setStatus(ctx, statusAnswer(login, w.phase, w.carry.Task, w.carry.Delivered, len(w.carry.Pending)))
+	case CommandStop:
+		stop := ev
+		stop.Kind = KindStopped
+		w.end = &stop
+	case CommandRetry:
+		if w.carry.Task != nil {
+			if err := workflow.ExecuteActivity(coderCtx(ctx), a.DeleteTask, *w.carry.Task).Get(ctx, nil); err != nil {
+				return err
+			}
+			w.carry.Task = nil
+		}
+		retry := ev
+		retry.Kind = KindRetry
+		retry.Sender = ev.Comment.Author
+		retry.Comment = nil
+		// Ending first makes events drained from here on queue behind the
+		// retry, for the fresh run.
+		w.end = &retry
+		w.afterEnd = append([]IssueEvent{retry}, w.carry.Pending...)
+		w.carry.Pending = nil
+		return w.restartIfAsked(ctx)
+	}
+	return nil
+}
+
+// endsHere reports whether an ending event ends this run: removing a label
+// ends only the run that label started.
+func (w *issueWorkflow) endsHere(ev IssueEvent) bool {
+	if ev.Kind == KindUnlabeled {
+		return w.carry.TriggerLabel != "" && strings.EqualFold(w.carry.TriggerLabel, ev.Label)
+	}
+	return ev.Kind.Ends()
+}
+
+// statusEnded is the status after the run ended for reason kind.
+func statusEnded(ev IssueEvent) string {
+	switch ev.Kind {
+	case KindUnassigned:
+		return statusUnassigned()
+	case KindUnlabeled:
+		return fmt.Sprintf("Task cancelled: the label `%s` was removed.", ev.Label)
+	case KindStopped:
+		return statusStopped(ev.Comment.Author.Login)
+	}
+	return statusCompleted()
+}
