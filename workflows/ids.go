@@ -126,6 +126,11 @@ func ParseConfigWorkflowID(prefix, id string) (owner, repo string, err error) {
 // coder-action could create are unchanged.
 func TaskName(prefix, repo string, issue int) (string, error) {
 	repo = strings.Trim(nonNameChars.ReplaceAllString(repo, "-"), "-")
+	if repo == "" {
+		// A name of punctuation only ("_", "---"): "gh--7" is no name
+		// Coder accepts (found by FuzzIDs).
+		repo = "repo"
+	}
 	num := strconv.Itoa(issue)
 	room := MaxTaskNameLength - len(prefix) - len(num) - 2
 	if room <= 0 {

@@ -151,3 +151,13 @@ func TestPRRelayIDRoundTripsAndNeverIsAnIssueID(t *testing.T) {
 		}
 	}
 }
+
+// A repository name of punctuation only still makes a name Coder accepts
+// (a crash FuzzIDs found: "_" made "gh--7").
+func TestTaskNameOfPunctuationOnlyRepo(t *testing.T) {
+	for _, repo := range []string{"_", "---", ".", "_._"} {
+		if got, err := TaskName("gh", repo, 7); err != nil || got != "gh-repo-7" {
+			t.Errorf("TaskName(%q) = %q, %v", repo, got, err)
+		}
+	}
+}
