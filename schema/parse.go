@@ -331,28 +331,11 @@ func (d *decoder) stringList(base string, m map[string]any, key string) []string
 		d.fail(path, RuleRequired)
 		return nil
 	}
-	list, ok := v.([]any)
-	if !ok {
-		d.fail(path, RuleStringArray)
-		return nil
-	}
-	if len(list) == 0 {
+	if list, ok := v.([]any); ok && len(list) == 0 {
 		d.fail(path, RuleMinOne)
 		return nil
 	}
-	out := make([]string, 0, len(list))
-	for i, item := range list {
-		s, ok := item.(string)
-		switch {
-		case !ok:
-			d.fail(indexPath(path, i), RuleString)
-		case !d.re.nonBlank.MatchString(s):
-			d.fail(indexPath(path, i), RuleNotEmpty)
-		default:
-			out = append(out, s)
-		}
-	}
-	return out
+	return d.optionalStrings(path, m, key, nil)
 }
 
 // oneOf renders `must be one of "a", "b"`.
