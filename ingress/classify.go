@@ -93,6 +93,10 @@ func targetOf(inst *github.Installation, owner *github.User, name string, id int
 	if o == "" || name == "" {
 		return target{}, Skip{Reason: "no repository in payload"}, false
 	}
+	if strings.Contains(o, "/") || strings.Contains(name, "/") {
+		// GitHub names never contain "/"; workflow IDs rely on it.
+		return target{}, Skip{Reason: "invalid repository name in payload"}, false
+	}
 	return target{inst: inst.GetID(), repo: workflows.Repo{Owner: o, Name: name, ID: id, HTMLURL: htmlURL}}, Skip{}, true
 }
 

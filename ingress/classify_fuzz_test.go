@@ -19,6 +19,7 @@ func FuzzClassify(f *testing.F) {
 	f.Add("push", []byte(`{"ref":"refs/heads/main","repository":{"name":"r","owner":{"name":"o"},"default_branch":"main"},"installation":{"id":1}}`))
 	f.Add("unknown", []byte(`{}`))
 	f.Add("issues", []byte(`null`))
+	f.Add("issues", []byte(`{"action":"closed","issue":{"number":1},"repository":{"name":"r","owner":{"login":"a/b"}},"installation":{"id":1}}`))
 	s := testSettings()
 	f.Fuzz(func(t *testing.T, event string, body []byte) {
 		payload, err := parsePayload(event, body)

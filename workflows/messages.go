@@ -24,7 +24,8 @@ func FormatComment(kind EventKind, c Comment) string {
 	}
 	fmt.Fprintf(&b, "Commenter: %s\nTimestamp: %s", c.Author.Login, c.CreatedAt)
 	if c.Path != "" {
-		fmt.Fprintf(&b, "\nFile: %s", c.Path)
+		// A path is anyone's text too: one line, nothing hidden.
+		fmt.Fprintf(&b, "\nFile: %s", activities.SanitizeLine(c.Path))
 		if c.Line > 0 {
 			fmt.Fprintf(&b, ":%d", c.Line)
 		}
