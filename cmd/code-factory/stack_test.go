@@ -194,6 +194,11 @@ func startTestWorker(ctx context.Context, cfg *config.Config, c client.Client, l
 		return nil, nil, err
 	}
 	acts.Timing = fakeworld.FastTiming()
+	// A flood holds the agent busy for as long as posting its comments
+	// takes, which on a loaded 2-core machine went past 20 s and reported
+	// the waiting batch undelivered. No end-to-end test waits for this
+	// timeout; it only bounds a failing one.
+	acts.Timing.ReadyTimeout = 3 * time.Minute
 	if tweak != nil {
 		tweak(acts)
 	}
