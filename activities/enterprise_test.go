@@ -15,15 +15,7 @@ import (
 // html_url), else from the web root of GITHUB_API_URL.
 func TestGitHubEnterpriseLinks(t *testing.T) {
 	const web = "https://ghe.example.com/"
-	world, err := fakeworld.New(fakeworld.Options{GitHubWebURL: web})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(world.Close)
-	acts, err := world.Activities(fakeworld.FastTiming(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	world, acts := newWorld(t, fakeworld.Options{GitHubWebURL: web})
 	world.GitHub.SetFile("acme", "widgets", "", activities.ConfigPath, []byte("[sandbox]\nsize = \"large\"\n"))
 	ctx := context.Background()
 

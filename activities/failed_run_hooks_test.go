@@ -32,15 +32,7 @@ func hookWorld(t *testing.T, config string) (*fakeworld.World, *activities.Activ
 // hookWorldOn is hookWorld on a Coder API of the test's choosing.
 func hookWorldOn(t *testing.T, api fakecoder.API, config string) (*fakeworld.World, *activities.Activities) {
 	t.Helper()
-	world, err := fakeworld.New(fakeworld.Options{Coder: fakecoder.Options{API: api}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(world.Close)
-	acts, err := world.Activities(fakeworld.FastTiming(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	world, acts := newWorld(t, fakeworld.Options{Coder: fakecoder.Options{API: api}})
 	world.GitHub.SetRunJobs(hOwner, hRepo, 61,
 		fakegithub.Job{ID: 1, Name: "test", Conclusion: "failure"},
 		fakegithub.Job{ID: 2, Name: "build", Conclusion: "success"})

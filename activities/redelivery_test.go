@@ -17,15 +17,7 @@ import (
 // groups attempts by GUID, and picks the deliveries with no 2xx attempt
 // that were not already redelivered too often, oldest first.
 func TestFindUndeliveredAcrossPages(t *testing.T) {
-	world, err := fakeworld.New(fakeworld.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(world.Close)
-	acts, err := world.Activities(fakeworld.FastTiming(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	world, acts := newWorld(t, fakeworld.Options{})
 	var failing atomic.Bool
 	failing.Store(true)
 	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
