@@ -58,7 +58,7 @@ func (w *issueWorkflow) start(ctx workflow.Context) error {
 		w.logger.Info("assigner may not start the agent", "assigner", ev.Sender.Login, "permission", perm)
 		return w.endWithStatus(ctx, statusNotPermitted(ev.Sender.Login, w.in.Settings.AgentLogin))
 	}
-	return w.create(ctx, ev, check, "", false)
+	return w.create(ctx, ev, check, "")
 }
 
 // startTriggered is start in runs with changeTriggers: the event must be a
@@ -108,13 +108,13 @@ func (w *issueWorkflow) startTriggered(ctx workflow.Context, ev IssueEvent) erro
 			w.logger.Warn("eyes reaction failed", "comment", ev.Comment.ID, "error", err)
 		}
 	}
-	return w.create(ctx, ev, check, ad.request, true)
+	return w.create(ctx, ev, check, ad.request)
 }
 
 // create makes the task as the requester's Coder user and waits for it to
 // be running. request is the asking comment (a mention), sent with the
 // first message.
-func (w *issueWorkflow) create(ctx workflow.Context, ev IssueEvent, check activities.IssueCheck, request string, requeue bool) error {
+func (w *issueWorkflow) create(ctx workflow.Context, ev IssueEvent, check activities.IssueCheck, request string) error {
 	var user activities.CoderUser
 	if err := workflow.ExecuteActivity(coderCtx(ctx), a.LookupCoderUser, ev.Sender.ID).Get(ctx, &user); err != nil {
 		return err
@@ -132,7 +132,7 @@ func (w *issueWorkflow) create(ctx workflow.Context, ev IssueEvent, check activi
 	}
 	task := created.Task
 	w.carry.Task = &task
-	if request != "" && requeue && !inInput && task.KindOrTask() != coder.KindChat {
+	if request != "" && !inInput && task.KindOrTask() != coder.KindChat {
 		// A task with JSON template inputs gets the asking comment as
 		// its first input.
 		w.carry.Pending = append([]IssueEvent{ev}, w.carry.Pending...)

@@ -143,7 +143,8 @@ func (w *issueWorkflow) endsHere(ev IssueEvent) bool {
 	return ev.Kind.Ends()
 }
 
-// statusEnded is the status after the run ended for reason kind.
+// statusEnded is the status after the run ended for ev (the texts of
+// closing and unassigning are those of runs from before changeTriggers).
 func statusEnded(ev IssueEvent) string {
 	switch ev.Kind {
 	case KindUnassigned:

@@ -164,7 +164,10 @@ func (w *issueWorkflow) enqueue(ev IssueEvent) {
 		w.superseded = true
 		w.cancelWork()
 	}
-	if w.triggers && ev.Kind == KindUnlabeled && !w.endsHere(ev) {
+	// Removing a label ends only the run that label started; runs from
+	// before changeTriggers have none, so a new ingress's unlabel never
+	// ends them.
+	if ev.Kind == KindUnlabeled && !w.endsHere(ev) {
 		w.logger.Info("a label that did not start the task was removed", "label", ev.Label)
 		return
 	}
@@ -279,13 +282,7 @@ func (w *issueWorkflow) finish(ctx workflow.Context) error {
 			return err
 		}
 	}
-	text := statusCompleted()
-	if w.end.Kind == KindUnassigned {
-		text = statusUnassigned()
-	}
-	if w.triggers {
-		text = statusEnded(*w.end)
-	}
+	text := statusEnded(*w.end)
 	if w.carry.Task != nil && w.carry.Task.KindOrTask() == coder.KindChat {
 		text += w.costLine(ctx)
 	}

@@ -216,3 +216,17 @@ func TestE2ECommands(t *testing.T) {
 		})
 	}
 }
+
+// Removing a trigger label does not end a task that an assignment started.
+func TestE2EUnlabelLeavesAnAssignedTask(t *testing.T) {
+	s := newStack(t)
+	s.seed()
+	s.world.GitHub.SetFile(e2eRepo.Owner, e2eRepo.Name, "", ".code-factory/config.toml", []byte("[triggers]\nlabels = [\"agent\"]\n"))
+	run := s.assign()
+	s.mustPost(http.StatusAccepted, "issues", payloads.Labeled("unlabeled", e2eRepo, issue42(), "agent", alice), "d-ul-1")
+	s.mustPost(http.StatusAccepted, "issue_comment", commentBody(7701, alice, "still there?"), "d-ul-2")
+	eventually(t, "the comment forwarded", func() bool { return s.blocks(run) == 1 })
+	if n := s.world.Coder.Ends(run); n != 0 {
+		t.Errorf("the task ended %d times", n)
+	}
+}
