@@ -111,16 +111,18 @@ func actor(u *github.User) workflows.Actor {
 }
 
 // timestamp formats a GitHub timestamp the way GitHub sends it (RFC 3339, UTC).
-func timestamp(t *github.Timestamp) string {
-	if t == nil || t.IsZero() {
+func timestamp(t github.Timestamp) string {
+	if t.IsZero() {
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339)
 }
 
 // commentTime is created_at for a new comment and updated_at for an edit.
-func commentTime(action string, created, updated *github.Timestamp) string {
-	if action == "edited" && updated != nil {
+// It takes values (from the nil-safe getters): a payload may carry no
+// comment object at all.
+func commentTime(action string, created, updated github.Timestamp) string {
+	if action == "edited" && !updated.IsZero() {
 		return timestamp(updated)
 	}
 	return timestamp(created)
@@ -177,7 +179,7 @@ func (c classifier) issues(p *github.IssuesEvent) Decision {
 		}
 	case workflows.KindOpened:
 		ev.Mention = true
-		ev.Comment = &workflows.Comment{Body: issue.GetBody(), URL: issue.GetHTMLURL(), CreatedAt: timestamp(issue.CreatedAt), Author: actor(issue.GetUser())}
+		ev.Comment = &workflows.Comment{Body: issue.GetBody(), URL: issue.GetHTMLURL(), CreatedAt: timestamp(issue.GetCreatedAt()), Author: actor(issue.GetUser())}
 	}
 	id := workflows.IssueWorkflowID(c.s.TaskNamePrefix, t.repo.Owner, t.repo.Name, issue.GetNumber())
 	if !kind.Starts() {
@@ -197,6 +199,9 @@ func (c classifier) issues(p *github.IssuesEvent) Decision {
 
 // agentAssigned reports whether the agent is among the issue's assignees.
 func (c classifier) agentAssigned(issue *github.Issue) bool {
+	if issue == nil {
+		return false
+	}
 	if c.isAgent(issue.GetAssignee().GetLogin()) {
 		return true
 	}

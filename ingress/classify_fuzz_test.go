@@ -20,6 +20,9 @@ func FuzzClassify(f *testing.F) {
 	f.Add("unknown", []byte(`{}`))
 	f.Add("issues", []byte(`null`))
 	f.Add("issues", []byte(`{"action":"closed","issue":{"number":1},"repository":{"name":"r","owner":{"login":"a/b"}},"installation":{"id":1}}`))
+	f.Add("issues", []byte(`{"action":"reopened","repository":{"name":"r","owner":{"login":"o"}},"installation":{"id":1}}`))
+	f.Add("push", []byte(`{"ref":"refs/heads/main","after":"1","commits":[null],"repository":{"name":"r","owner":{"name":"o"},"default_branch":"main"},"installation":{"id":1}}`))
+	f.Add("pull_request_review_comment", []byte(`{"action":"created","pull_request":{"number":2,"user":{"login":"a"}},"repository":{"name":"r","owner":{"login":"o"}},"installation":{"id":1}}`))
 	s := testSettings()
 	f.Fuzz(func(t *testing.T, event string, body []byte) {
 		payload, err := parsePayload(event, body)

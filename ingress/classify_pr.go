@@ -17,6 +17,9 @@ func (c classifier) issueComment(p *github.IssueCommentEvent) Decision {
 		return c.unhandled(action)
 	}
 	cm := p.GetComment()
+	if cm == nil {
+		return Skip{Reason: "no comment in payload"}
+	}
 	if c.isIgnoredAuthor(cm.GetUser().GetLogin()) {
 		return Skip{Reason: "comment by the agent/bot"}
 	}
@@ -36,7 +39,7 @@ func (c classifier) issueComment(p *github.IssueCommentEvent) Decision {
 		ID:        cm.GetID(),
 		Body:      cm.GetBody(),
 		URL:       cm.GetHTMLURL(),
-		CreatedAt: commentTime(action, cm.CreatedAt, cm.UpdatedAt),
+		CreatedAt: commentTime(action, cm.GetCreatedAt(), cm.GetUpdatedAt()),
 		Author:    actor(cm.GetUser()),
 	}
 	if onPR {
@@ -75,6 +78,9 @@ func (c classifier) reviewComment(p *github.PullRequestReviewCommentEvent) Decis
 		return Skip{Reason: "pull request not by the agent"}
 	}
 	cm := p.GetComment()
+	if cm == nil {
+		return Skip{Reason: "no comment in payload"}
+	}
 	if c.isIgnoredAuthor(cm.GetUser().GetLogin()) {
 		return Skip{Reason: "comment by the agent/bot"}
 	}
@@ -94,7 +100,7 @@ func (c classifier) reviewComment(p *github.PullRequestReviewCommentEvent) Decis
 		ID:        cm.GetID(),
 		Body:      cm.GetBody(),
 		URL:       cm.GetHTMLURL(),
-		CreatedAt: commentTime(action, cm.CreatedAt, cm.UpdatedAt),
+		CreatedAt: commentTime(action, cm.GetCreatedAt(), cm.GetUpdatedAt()),
 		Author:    actor(cm.GetUser()),
 		PRNumber:  pr.GetNumber(),
 		Path:      cm.GetPath(),
@@ -132,7 +138,7 @@ func (c classifier) review(p *github.PullRequestReviewEvent) Decision {
 		ID:        rv.GetID(),
 		Body:      rv.GetBody(),
 		URL:       rv.GetHTMLURL(),
-		CreatedAt: timestamp(rv.SubmittedAt),
+		CreatedAt: timestamp(rv.GetSubmittedAt()),
 		Author:    actor(rv.GetUser()),
 		PRNumber:  pr.GetNumber(),
 	}

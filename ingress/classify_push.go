@@ -66,6 +66,9 @@ func (c classifier) push(p *github.PushEvent) Decision {
 // ConfigPath, and whether the last commit that touched it removed it.
 func configTouched(commits []*github.HeadCommit) (touched, removed bool) {
 	for _, cm := range commits {
+		if cm == nil { // "commits":[null] in a malformed payload
+			continue
+		}
 		switch {
 		case slices.Contains(cm.Removed, ConfigPath):
 			touched, removed = true, true
