@@ -63,6 +63,10 @@ type Config struct {
 	OnEvent OnEvent `json:"on_event" toml:"on_event" jsonschema_description:"Tasks started when something happens on GitHub."`
 	// Triggers says what starts the agent on an issue, and who may.
 	Triggers Triggers `json:"triggers" toml:"triggers" jsonschema_description:"What starts the agent on an issue (assignment, a mention, a label), and who may start it."`
+	// Review configures automatic reviews of pull requests.
+	Review Review `json:"review" toml:"review" jsonschema_description:"Automatic reviews of new pull requests by a pull-request task."`
+	// Limits caps what the repository runs at once.
+	Limits Limits `json:"limits" toml:"limits" jsonschema_description:"Caps on what the repository runs at once."`
 }
 
 // Sandbox is the `[sandbox]` section.
@@ -125,5 +129,7 @@ func Default() *Config {
 		Sandbox:  Sandbox{Size: SizeMedium},
 		Harness:  Harness{Provider: ProviderClaudeCode},
 		Triggers: DefaultTriggers(),
+		Review:   DefaultReview(),
+		Limits:   DefaultLimits(),
 	}
 }

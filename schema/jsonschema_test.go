@@ -101,6 +101,7 @@ func stricterThanSchema() []struct{ name, doc string } {
 		{"duplicate job names", jobDoc("a", "0 * * * *") + jobDoc("b", "0 * * * *") + jobDoc("a", "5 * * * *")},
 		{"timezone shaped like a zone but unknown", jobDoc("a", "0 * * * *") + "timezone = \"Mars/Olympus\"\n"},
 		{"timezone Local", jobDoc("a", "0 * * * *") + "timezone = \"Local\"\n"},
+		{"bad glob", "[review]\npaths = [\"src/[\"]\n"},
 	}
 }
 
@@ -142,6 +143,17 @@ func agreementDocs() []string {
 		"[[on_event.failed_run]]\nworkflows = [\"a\"]\nbranches = [\"b\"]\nprompt_additions = 2021-01-01T00:00:00Z\n",
 		"whatever = { nested = [1, 2] }\n",
 		jobDoc("x", "0 9 * * 1"),
+		"[review]\nenabled = true\non = [\"opened\"]\nskip_authors = [\"renovate[bot]\"]\n",
+		"[review]\non = [\"closed\"]\n",
+		"[review]\nskip_authors = [\"not a login\"]\n",
+		"[review]\nprompt = \"\"\n",
+		"[review]\non_push = \"no\"\n",
+		"[limits]\nmax_concurrent_tasks = 0\n",
+		"[limits]\nmax_concurrent_tasks = 1001\n",
+		"[limits]\nmax_concurrent_tasks = 2.5\n",
+		"[limits]\nmax_concurrent_tasks = 4\n",
+		"[triggers]\nallowed_teams = [\"acme/platform\", \"reviewers\"]\n",
+		"[triggers]\nallowed_teams = [\"a/b/c\"]\n",
 	}
 }
 

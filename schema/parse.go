@@ -136,7 +136,7 @@ func contains(list []string, s string) bool {
 }
 
 func (d *decoder) config(doc map[string]any, cfg *Config) {
-	d.unknown("", doc, "sandbox", "harness", "scheduled_jobs", "on_event", "triggers")
+	d.unknown("", doc, "sandbox", "harness", "scheduled_jobs", "on_event", "triggers", "review", "limits")
 	if t, ok := d.table("sandbox", doc); ok {
 		d.sandbox(t, &cfg.Sandbox)
 	}
@@ -151,6 +151,12 @@ func (d *decoder) config(doc map[string]any, cfg *Config) {
 	}
 	if t, ok := d.table("triggers", doc); ok {
 		d.triggers(t, &cfg.Triggers)
+	}
+	if t, ok := d.table("review", doc); ok {
+		d.review(t, &cfg.Review)
+	}
+	if t, ok := d.table("limits", doc); ok {
+		d.limits(t, &cfg.Limits)
 	}
 }
 

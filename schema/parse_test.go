@@ -62,7 +62,19 @@ phrase = "@code-agent"
 assign = false
 labels = ["agent", "ai"]
 allowed_users = ["alice", "dependabot[bot]"]
+allowed_teams = ["acme/platform", "reviewers"]
 allow_bots = true
+
+[review]
+enabled = true
+on = ["ready_for_review"]
+paths = ["src/**", "*.go"]
+skip_authors = ["renovate[bot]"]
+prompt = "Look for bugs."
+on_push = false
+
+[limits]
+max_concurrent_tasks = 3
 `
 	cfg, res := Parse([]byte(doc))
 	if !res.OK() || len(res.Warnings) != 0 {
@@ -77,7 +89,10 @@ allow_bots = true
 			{Workflows: []string{"lint.yml"}, Branches: []string{"dev"}},
 		}},
 		Triggers: Triggers{Phrase: "@code-agent", Assign: false, Mention: true, Labels: []string{"agent", "ai"},
-			AllowedUsers: []string{"alice", "dependabot[bot]"}, AllowBots: true},
+			AllowedUsers: []string{"alice", "dependabot[bot]"}, AllowedTeams: []string{"acme/platform", "reviewers"}, AllowBots: true},
+		Review: Review{Enabled: true, On: []string{ReviewReady}, Paths: []string{"src/**", "*.go"}, SkipAuthors: []string{"renovate[bot]"},
+			Prompt: "Look for bugs.", OnPush: false},
+		Limits: Limits{MaxConcurrentTasks: 3},
 	}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("got  %+v\nwant %+v", cfg, want)

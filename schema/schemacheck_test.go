@@ -9,7 +9,7 @@ import (
 )
 
 // A small JSON Schema checker for the subset JSONSchema emits: type, enum,
-// required, properties, items, minItems, pattern. Annotation keywords are
+// required, properties, items, minItems, pattern, minimum, maximum. Annotation keywords are
 // ignored; any other keyword fails the test, so the checker cannot silently
 // skip a rule the schema grows.
 
@@ -19,7 +19,7 @@ func keywordKind(k string) string {
 	switch k {
 	case "$schema", "$id", "title", "description", "default":
 		return "annotation"
-	case "type", "enum", "required", "properties", "items", "minItems", "pattern":
+	case "type", "enum", "required", "properties", "items", "minItems", "pattern", "minimum", "maximum":
 		return "checked"
 	}
 	return ""
@@ -59,6 +59,14 @@ func checkSchema(t testing.TB, s map[string]any, v any, path string) []string {
 	if pat, ok := s["pattern"].(string); ok {
 		if str, isStr := v.(string); isStr && !regexp.MustCompile(pat).MatchString(str) {
 			out = append(out, path+": does not match pattern")
+		}
+	}
+	if n, ok := v.(int64); ok {
+		if min, ok := s["minimum"].(float64); ok && float64(n) < min {
+			out = append(out, path+": below minimum")
+		}
+		if max, ok := s["maximum"].(float64); ok && float64(n) > max {
+			out = append(out, path+": above maximum")
 		}
 	}
 	if obj, ok := v.(map[string]any); ok {
@@ -135,6 +143,7 @@ func TestSchemaChecker(t *testing.T) {
 		"properties": map[string]any{
 			"a": map[string]any{"type": "array", "minItems": float64(1), "items": map[string]any{"type": "string", "pattern": "^x"}},
 			"b": map[string]any{"type": "string", "enum": []any{"p", "q"}},
+			"c": map[string]any{"type": "integer", "minimum": float64(1), "maximum": float64(3)},
 		},
 	}
 	cases := []struct {
@@ -148,6 +157,9 @@ func TestSchemaChecker(t *testing.T) {
 		{map[string]any{"a": "x"}, 1},
 		{map[string]any{"a": []any{"x"}, "b": "r"}, 1},
 		{[]any{}, 1},
+		{map[string]any{"a": []any{"x"}, "c": int64(0)}, 1},
+		{map[string]any{"a": []any{"x"}, "c": int64(4)}, 1},
+		{map[string]any{"a": []any{"x"}, "c": int64(2)}, 0},
 	}
 	for i, tc := range cases {
 		if got := checkSchema(t, s, tc.v, "$"); len(got) != tc.want {

@@ -9,6 +9,9 @@ import (
 // GitHub login (letters, digits and single dashes, optionally "[bot]").
 const PhrasePattern = `^@[A-Za-z0-9](?:-?[A-Za-z0-9])*(?:\[bot\])?$`
 
+// TeamPattern is a team: "org/slug", or "slug" of the repository's owner.
+const TeamPattern = `^(?:[A-Za-z0-9](?:-?[A-Za-z0-9])*/)?[A-Za-z0-9][A-Za-z0-9._-]*$`
+
 // LoginPattern is a GitHub login, a bot's "name[bot]" included.
 const LoginPattern = `^[A-Za-z0-9](?:-?[A-Za-z0-9])*(?:\[bot\])?$`
 
@@ -18,11 +21,14 @@ const (
 	RulePhrase = `expected an @-mention such as "@code-agent"`
 	// RuleLogin: an allowed user is not a GitHub login.
 	RuleLogin = "expected a GitHub login"
+	// RuleTeam: an allowed team is not "org/slug" or "slug".
+	RuleTeam = `expected a team such as "acme/platform"`
 )
 
 var (
 	phraseRE = regexp.MustCompile(PhrasePattern)
 	loginRE  = regexp.MustCompile(LoginPattern)
+	teamRE   = regexp.MustCompile(TeamPattern)
 )
 
 // Triggers is the `[triggers]` section: what starts the agent on an issue,
@@ -42,6 +48,10 @@ type Triggers struct {
 	// AllowedUsers narrows who may start the agent to these logins (they
 	// still need write access); empty means anyone with write access.
 	AllowedUsers []string `json:"allowed_users,omitempty" toml:"allowed_users,omitempty" jsonschema:"pattern=^[A-Za-z0-9](?:-?[A-Za-z0-9])*(?:\\[bot\\])?$" jsonschema_description:"Only these GitHub logins may start the agent (they still need write access). Empty: anyone with write access. A bot listed here may start it."`
+	// AllowedTeams narrows who may start the agent to members of these
+	// teams ("org/slug", or "slug" of the repository's owner), as well as
+	// AllowedUsers; membership is checked through the API and cached.
+	AllowedTeams []string `json:"allowed_teams,omitempty" toml:"allowed_teams,omitempty" jsonschema:"pattern=^(?:[A-Za-z0-9](?:-?[A-Za-z0-9])*/)?[A-Za-z0-9][A-Za-z0-9._-]*$" jsonschema_description:"Only members of these teams (org/team-slug, or team-slug of the repository's owner) may start the agent, besides allowed_users; they still need write access. Needs the App's members:read permission."`
 	// AllowBots lets bots with write access start the agent.
 	AllowBots bool `json:"allow_bots" toml:"allow_bots" jsonschema:"default=false" jsonschema_description:"Let bots (logins ending in [bot]) with write access start the agent."`
 }
@@ -69,18 +79,33 @@ func (t Triggers) HasLabel(label string) bool {
 	return false
 }
 
-// MayStart reports whether login may start the agent, given that they have
-// write access: allowed_users and the bot rule. The reason is set when not.
-func (t Triggers) MayStart(login string) (bool, string) {
-	listed := false
+// Listed reports whether login is one of AllowedUsers.
+func (t Triggers) Listed(login string) bool {
 	for _, u := range t.AllowedUsers {
 		if strings.EqualFold(u, login) {
-			listed = true
+			return true
 		}
 	}
+	return false
+}
+
+// NeedsTeams reports whether login may start the agent only as a member
+// of AllowedTeams (they are not listed in AllowedUsers).
+func (t Triggers) NeedsTeams(login string) bool {
+	return len(t.AllowedTeams) > 0 && !t.Listed(login)
+}
+
+// MayStart reports whether login may start the agent, given that they have
+// write access and whether they are in one of AllowedTeams: allowed_users,
+// allowed_teams and the bot rule. The reason is set when not.
+func (t Triggers) MayStart(login string, inTeam bool) (bool, string) {
+	listed := t.Listed(login)
+	narrowed := len(t.AllowedUsers) > 0 || len(t.AllowedTeams) > 0
 	switch {
-	case len(t.AllowedUsers) > 0 && !listed:
+	case narrowed && !listed && !inTeam && len(t.AllowedTeams) == 0:
 		return false, "only the people listed in `allowed_users` of `.code-factory/config.toml` may start the agent here"
+	case narrowed && !listed && !inTeam:
+		return false, "only the people listed in `allowed_users` or the members of `allowed_teams` of `.code-factory/config.toml` may start the agent here"
 	case strings.HasSuffix(strings.ToLower(login), "[bot]") && !t.AllowBots && !listed:
 		return false, "bots may not start the agent here (set `allow_bots = true` or list the bot in `allowed_users`)"
 	}
@@ -88,7 +113,7 @@ func (t Triggers) MayStart(login string) (bool, string) {
 }
 
 func (d *decoder) triggers(t map[string]any, tr *Triggers) {
-	d.unknown("triggers", t, "phrase", "assign", "mention", "labels", "allowed_users", "allow_bots")
+	d.unknown("triggers", t, "phrase", "assign", "mention", "labels", "allowed_users", "allowed_teams", "allow_bots")
 	if v, ok := d.str("triggers.phrase", t, "phrase"); ok {
 		if phraseRE.MatchString(v) {
 			tr.Phrase = v
@@ -101,6 +126,7 @@ func (d *decoder) triggers(t map[string]any, tr *Triggers) {
 	d.boolean("triggers.allow_bots", t, "allow_bots", &tr.AllowBots)
 	tr.Labels = d.optionalStrings("triggers.labels", t, "labels", nil)
 	tr.AllowedUsers = d.optionalStrings("triggers.allowed_users", t, "allowed_users", loginRE)
+	tr.AllowedTeams = d.optionalStrings("triggers.allowed_teams", t, "allowed_teams", teamRE, RuleTeam)
 }
 
 // boolean sets *dst from m[key]; absent is not an error.
@@ -119,7 +145,8 @@ func (d *decoder) boolean(path string, m map[string]any, key string, dst *bool) 
 
 // optionalStrings returns m[key] as a list of non-blank strings (each
 // matching re when set); absent is an empty list.
-func (d *decoder) optionalStrings(path string, m map[string]any, key string, re *regexp.Regexp) []string {
+// rule is the problem of an entry re rejects (RuleLogin when "").
+func (d *decoder) optionalStrings(path string, m map[string]any, key string, re *regexp.Regexp, rule ...string) []string {
 	v, present := m[key]
 	if !present {
 		return nil
@@ -138,7 +165,7 @@ func (d *decoder) optionalStrings(path string, m map[string]any, key string, re 
 		case !d.re.nonBlank.MatchString(s):
 			d.fail(indexPath(path, i), RuleNotEmpty)
 		case re != nil && !re.MatchString(s):
-			d.fail(indexPath(path, i), RuleLogin)
+			d.fail(indexPath(path, i), append(rule, RuleLogin)[0])
 		default:
 			out = append(out, s)
 		}

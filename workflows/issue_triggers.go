@@ -61,7 +61,7 @@ func refusal(policy schema.Triggers, sender, perm string) string {
 	if !mayWrite(perm) {
 		return "only people with write, maintain or admin access to this repository may start the agent"
 	}
-	_, why := policy.MayStart(sender)
+	_, why := policy.MayStart(sender, false)
 	return why
 }
 
