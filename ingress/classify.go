@@ -30,6 +30,8 @@ func Classify(event, deliveryID string, payload any, opts ClassifyOptions) Decis
 		return c.reviewComment(p)
 	case *github.PullRequestReviewEvent:
 		return c.review(p)
+	case *github.PullRequestEvent:
+		return c.pullRequest(p)
 	case *github.WorkflowRunEvent:
 		return c.workflowRun(p)
 	case *github.PushEvent:

@@ -28,9 +28,6 @@ func (c classifier) issueComment(p *github.IssueCommentEvent) Decision {
 		return Skip{Reason: "no issue in payload"}
 	}
 	onPR := issue.PullRequestLinks != nil
-	if onPR && !c.isAgent(issue.GetUser().GetLogin()) {
-		return Skip{Reason: "pull request not by the agent"}
-	}
 	t, skip, ok := repoTarget(p.GetInstallation(), p.GetRepo())
 	if !ok {
 		return skip
@@ -46,6 +43,9 @@ func (c classifier) issueComment(p *github.IssueCommentEvent) Decision {
 		comment.PRNumber = issue.GetNumber()
 		ev := c.issueEvent(workflows.KindPRComment, t, 0, p.GetSender())
 		ev.Comment = comment
+		if !c.isAgent(issue.GetUser().GetLogin()) {
+			return c.prTask(t, ev, issue.GetNumber(), issue.GetHTMLURL(), action == "created")
+		}
 		return c.prRelay(t, ev, issue.GetNumber())
 	}
 	ev := c.issueEvent(workflows.KindIssueComment, t, issue.GetNumber(), p.GetSender())
@@ -73,9 +73,6 @@ func (c classifier) reviewComment(p *github.PullRequestReviewCommentEvent) Decis
 	pr := p.GetPullRequest()
 	if pr.GetNumber() <= 0 {
 		return Skip{Reason: "no pull request in payload"}
-	}
-	if !c.isAgent(pr.GetUser().GetLogin()) {
-		return Skip{Reason: "pull request not by the agent"}
 	}
 	cm := p.GetComment()
 	if cm == nil {
@@ -106,6 +103,9 @@ func (c classifier) reviewComment(p *github.PullRequestReviewCommentEvent) Decis
 		Path:      cm.GetPath(),
 		Line:      line,
 	}
+	if !c.isAgent(pr.GetUser().GetLogin()) {
+		return c.prTask(t, ev, pr.GetNumber(), pr.GetHTMLURL(), action == "created")
+	}
 	return c.prRelay(t, ev, pr.GetNumber())
 }
 
@@ -118,9 +118,6 @@ func (c classifier) review(p *github.PullRequestReviewEvent) Decision {
 	pr := p.GetPullRequest()
 	if pr.GetNumber() <= 0 {
 		return Skip{Reason: "no pull request in payload"}
-	}
-	if !c.isAgent(pr.GetUser().GetLogin()) {
-		return Skip{Reason: "pull request not by the agent"}
 	}
 	rv := p.GetReview()
 	if c.isIgnoredAuthor(rv.GetUser().GetLogin()) {
@@ -141,6 +138,9 @@ func (c classifier) review(p *github.PullRequestReviewEvent) Decision {
 		CreatedAt: timestamp(rv.GetSubmittedAt()),
 		Author:    actor(rv.GetUser()),
 		PRNumber:  pr.GetNumber(),
+	}
+	if !c.isAgent(pr.GetUser().GetLogin()) {
+		return c.prTask(t, ev, pr.GetNumber(), pr.GetHTMLURL(), true)
 	}
 	return c.prRelay(t, ev, pr.GetNumber())
 }

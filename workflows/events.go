@@ -76,7 +76,27 @@ const (
 	// KindRetry: a writer asked for a fresh task ("@agent retry"). Made by
 	// the workflow itself, never by the ingress.
 	KindRetry EventKind = "retry"
+	// KindPROpened: a pull request not by the agent was opened or marked
+	// ready for review; it starts a review task when the repository's
+	// [review] asks for one. Pull says which.
+	KindPROpened EventKind = "pr_opened"
+	// KindPushed: commits were pushed to a pull request not by the agent;
+	// its running task is told (Pull.CompareURL).
+	KindPushed EventKind = "pr_pushed"
 )
+
+// Pull is the detail of a pull_request delivery to a pull request's own
+// task (KindPROpened, KindPushed).
+type Pull struct {
+	// Action is GitHub's: "opened", "ready_for_review" or "synchronize".
+	Action string `json:"action"`
+	// Author opened the pull request.
+	Author Actor `json:"author"`
+	// URL is the pull request's html_url.
+	URL string `json:"url,omitempty"`
+	// CompareURL shows a push's commits (KindPushed).
+	CompareURL string `json:"compare_url,omitempty"`
+}
 
 // GoneReason says why an issue is gone.
 type GoneReason string
@@ -109,7 +129,7 @@ type IssueLocation struct {
 
 // Starts reports whether the kind may start an issue workflow (SignalWithStart).
 func (k EventKind) Starts() bool {
-	return k == KindAssigned || k == KindReopened || k == KindOpened || k == KindLabeled || k == KindRetry
+	return k == KindAssigned || k == KindReopened || k == KindOpened || k == KindLabeled || k == KindRetry || k == KindPROpened
 }
 
 // Ends reports whether the kind ends the issue's run here: closing and
@@ -176,12 +196,14 @@ type IssueEvent struct {
 	// Mention is set by the ingress on a comment that @-mentions someone:
 	// it may start a task when it mentions the trigger phrase.
 	Mention bool `json:"mention,omitempty"`
+	// Pull is set on KindPROpened and KindPushed.
+	Pull *Pull `json:"pull,omitempty"`
 }
 
 // MayStart reports whether the event may start a task: a starting kind, or
 // a comment that mentions someone (the workflow matches the phrase).
 func (e IssueEvent) MayStart() bool {
-	return e.Kind.Starts() || (e.Mention && e.Kind == KindIssueComment)
+	return e.Kind.Starts() || (e.Mention && e.Kind.IsComment())
 }
 
 // Settings are the deployment settings a workflow needs to make decisions.
@@ -219,11 +241,15 @@ type Settings struct {
 // IssueWorkflowInput starts an issue workflow. Carry is set only when the
 // workflow continues as new.
 type IssueWorkflowInput struct {
-	Settings       Settings    `json:"settings"`
-	Repo           Repo        `json:"repo"`
-	IssueNumber    int         `json:"issue_number"`
-	InstallationID int64       `json:"installation_id"`
-	Carry          *IssueCarry `json:"carry,omitempty"`
+	Settings       Settings `json:"settings"`
+	Repo           Repo     `json:"repo"`
+	IssueNumber    int      `json:"issue_number"`
+	InstallationID int64    `json:"installation_id"`
+	// PR is set for a pull request's own task: IssueNumber is the pull
+	// request's number (issues and pull requests share one number space),
+	// and the workflow serves the pull request as an issue's serves the issue.
+	PR    bool        `json:"pr,omitempty"`
+	Carry *IssueCarry `json:"carry,omitempty"`
 }
 
 // RelayInput starts a relay workflow for one pull-request-scoped delivery.

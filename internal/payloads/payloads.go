@@ -246,6 +246,16 @@ func PullRequest(action string, r Repo, p PR, sender User) []byte {
 	})
 }
 
+// PullSynchronize is a "pull_request" synchronize delivery: the head moved
+// from before to after.
+func PullSynchronize(r Repo, p PR, before, after string, sender User) []byte {
+	return marshal(&gh.PullRequestEvent{
+		Action: gh.String("synchronize"), Number: gh.Int(p.Number), PullRequest: r.pull(p),
+		Before: gh.String(before), After: gh.String(after),
+		Repo: r.repository(), Sender: sender.user(), Installation: r.installation(),
+	})
+}
+
 // ReviewComment is a "pull_request_review_comment" delivery on path:line.
 func ReviewComment(action string, r Repo, p PR, c Comment, path string, line int) []byte {
 	return marshal(&gh.PullRequestReviewCommentEvent{
