@@ -100,6 +100,8 @@ type Activities struct {
 
 	botMu    sync.Mutex
 	botLogin string
+	// teams caches team memberships (allowed_teams).
+	teams teamCache
 }
 
 // New returns Activities with the given clients.

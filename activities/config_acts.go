@@ -20,8 +20,12 @@ type PlanTaskInput struct {
 	// Title is the issue's sanitised title (IssueCheck.Title).
 	Title string `json:"title,omitempty"`
 	// Request is the comment that asked for the task (a mention), as it
-	// is forwarded; "" when the task was assigned or labelled.
+	// is forwarded, or a review's prompt; "" when the task was assigned or
+	// labelled.
 	Request string `json:"request,omitempty"`
+	// PR is set for a pull request's own task: Issue.Number and IssueURL
+	// are the pull request's.
+	PR bool `json:"pr,omitempty"`
 }
 
 // TaskPlan is the template and input of an issue's run, for either backend.
@@ -58,6 +62,9 @@ func (a *Activities) PlanTask(ctx context.Context, in PlanTaskInput) (TaskPlan, 
 	}
 	rc, err := readConfig(ctx, c, in.Issue.Repo, "")
 	prompt := IssuePrompt(in.Issue.Repo, in.IssueURL, in.Issue.Number, in.Requester, in.Title)
+	if in.PR {
+		prompt = PRPrompt(in.Issue.Repo, in.IssueURL, in.Issue.Number, in.Requester, in.Title)
+	}
 	input := in.IssueURL
 	if in.Request != "" {
 		prompt += "\n\n" + in.Request
@@ -72,11 +79,16 @@ func (a *Activities) PlanTask(ctx context.Context, in PlanTaskInput) (TaskPlan, 
 		return TaskPlan{Problems: rc.Problems}, nil
 	}
 	inputs := schema.IssueTemplateInputs(rc.Config, in.Issue.Repo.URL(a.GitHubWebURL), in.Issue.Repo.Owner, in.Issue.Repo.Name, in.IssueURL, in.Issue.Number, in.Requester)
+	if in.PR {
+		// A pull request's task is asked in its prompt: there is no
+		// issue skill to run first.
+		inputs = schema.PRTemplateInputs(rc.Config, in.Issue.Repo.URL(a.GitHubWebURL), in.Issue.Repo.Owner, in.Issue.Repo.Name, in.IssueURL, in.Issue.Number, in.Requester, in.Request)
+	}
 	b, err := json.Marshal(inputs)
 	if err != nil {
 		return TaskPlan{}, err
 	}
-	return TaskPlan{TemplateName: a.ConfigTemplateName, Input: string(b), Prompt: prompt, Params: params(inputs.Parameters())}, nil
+	return TaskPlan{TemplateName: a.ConfigTemplateName, Input: string(b), Prompt: prompt, Params: params(inputs.Parameters()), RequestInInput: in.PR}, nil
 }
 
 // repoConfig is a repository's config file at one commit.

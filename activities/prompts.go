@@ -21,3 +21,19 @@ func IssuePrompt(repo Repo, issueURL string, number int, requester, title string
 		"Comments on the issue and on the pull request, and failed CI runs, will follow as messages in this chat.",
 		requester, repo.FullName(), number)
 }
+
+// PRPrompt is the first message of a pull request's own chat (a mention on
+// a pull request not by the agent, or an automatic review): the same header
+// lines with the pull request's, then the work. What was asked (the
+// comment, or the review prompt) follows it as the request.
+func PRPrompt(repo Repo, prURL string, number int, requester, title string) string {
+	head := fmt.Sprintf("PR_URL: %s\nREPO_OWNER: %s\nREPO_NAME: %s\nPR_NUMBER: %d\n", prURL, repo.Owner, repo.Name, number)
+	if t := SanitizeLine(title); t != "" {
+		head += "PR_TITLE: " + t + "\n"
+	}
+	return head + fmt.Sprintf("REQUESTER: %s\n\n"+
+		"Work on this GitHub pull request of %s as asked below. Read the pull request, its diff and its comments. "+
+		"Push commits to its branch only when asked to change it; otherwise answer with a comment on the pull request. "+
+		"Later comments on the pull request and new pushes to it will follow as messages in this chat.",
+		requester, repo.FullName())
+}

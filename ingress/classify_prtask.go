@@ -67,6 +67,9 @@ func (c classifier) pullRequest(p *github.PullRequestEvent) Decision {
 		ev.Pull = pull
 		return SignalIssue{WorkflowID: id, Event: ev}
 	case "synchronize":
+		if c.isIgnoredAuthor(p.GetSender().GetLogin()) {
+			return Skip{Reason: "push by the agent/bot"}
+		}
 		ev := c.issueEvent(workflows.KindPushed, t, pr.GetNumber(), p.GetSender())
 		pull.CompareURL = compareURL(p)
 		ev.Pull = pull

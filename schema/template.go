@@ -65,6 +65,18 @@ func IssueTemplateInputs(cfg *Config, repoURL, owner, repo, issueURL string, iss
 	return in
 }
 
+// PRTemplateInputs builds the inputs of a pull request's own task (a
+// mention on it, or an automatic review): its header lines, then what was
+// asked (the rendered comment, or the review prompt). A nil cfg means the
+// defaults.
+func PRTemplateInputs(cfg *Config, repoURL, owner, repo, prURL string, number int, requester, request string) TemplateInputs {
+	in := baseInputs(cfg, repoURL, repo)
+	in.AIPrompt = fmt.Sprintf("PR_URL: %s\nREPO_OWNER: %s\nREPO_NAME: %s\nPR_NUMBER: %d\nREQUESTER: %s\n\n"+
+		"Work on this pull request as asked below. Push commits to its branch only when asked to change it; otherwise answer on the pull request.\n\n%s\n",
+		prURL, owner, repo, number, requester, request)
+	return in
+}
+
 // JobTemplateInputs builds the inputs of a scheduled job's task: the job's
 // prompt, on the job's branch. A nil cfg means the defaults.
 func JobTemplateInputs(cfg *Config, repoURL, repo string, job ScheduledJob) TemplateInputs {

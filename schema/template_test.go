@@ -2,6 +2,7 @@ package schema
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -107,5 +108,17 @@ prompt_additions = "third"
 	var nilCfg *Config
 	if _, ok := nilCfg.MatchFailedRun("ci.yml", "CI", "main"); ok {
 		t.Error("nil config matched")
+	}
+}
+
+func TestPRTemplateInputs(t *testing.T) {
+	in := PRTemplateInputs(nil, "https://ghe.example/acme/w", "acme", "w", "https://ghe.example/acme/w/pull/9", 9, "alice", "Review this.")
+	for _, want := range []string{"PR_URL: https://ghe.example/acme/w/pull/9\n", "PR_NUMBER: 9\n", "REQUESTER: alice\n", "\n\nReview this.\n"} {
+		if !strings.Contains(in.AIPrompt, want) {
+			t.Errorf("ai_prompt %q lacks %q", in.AIPrompt, want)
+		}
+	}
+	if in.RepoURL != "https://ghe.example/acme/w" || in.AIProvider != ProviderClaudeCode || strings.Contains(in.AIPrompt, "skill") {
+		t.Errorf("inputs = %+v", in)
 	}
 }

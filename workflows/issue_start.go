@@ -91,8 +91,19 @@ func (w *issueWorkflow) startTriggered(ctx workflow.Context, ev IssueEvent) erro
 	if err != nil {
 		return err
 	}
-	if why := refusal(ad.policy, ev.Sender.Login, perm); why != "" {
+	member := false
+	if mayWrite(perm) {
+		if member, err = w.inTeam(ctx, ad.policy, ev.Sender.Login); err != nil {
+			return err
+		}
+	}
+	if why := refusal(ad.policy, ev.Sender.Login, perm, member); why != "" {
 		w.logger.Info("trigger refused", "sender", ev.Sender.Login, "permission", perm, "kind", ev.Kind)
+		if ev.Kind == KindPROpened {
+			// Nobody asked: an automatic review is not one person's
+			// request to refuse on the pull request.
+			return errEnd
+		}
 		if assignment && !mayWrite(perm) {
 			return w.endWithStatus(ctx, statusNotPermitted(ev.Sender.Login, w.in.Settings.AgentLogin))
 		}
@@ -102,8 +113,11 @@ func (w *issueWorkflow) startTriggered(ctx workflow.Context, ev IssueEvent) erro
 	if ev.Kind == KindLabeled {
 		w.carry.TriggerLabel = ev.Label
 	}
-	if ad.request != "" && ev.Comment != nil && ev.Comment.ID != 0 {
-		in := activities.ReactInput{InstallationID: w.in.InstallationID, Repo: activities.Repo(w.in.Repo), CommentID: ev.Comment.ID}
+	if w.in.PR {
+		w.carry.PushNotes = ad.review.OnPush
+	}
+	if ad.request != "" && ev.Comment != nil && ev.Comment.ID != 0 && ev.Kind != KindReview {
+		in := activities.ReactInput{InstallationID: w.in.InstallationID, Repo: activities.Repo(w.in.Repo), CommentID: ev.Comment.ID, Review: ev.Kind == KindReviewComment}
 		if err := workflow.ExecuteActivity(githubCtx(ctx), a.React, in).Get(ctx, nil); err != nil {
 			w.logger.Warn("eyes reaction failed", "comment", ev.Comment.ID, "error", err)
 		}
@@ -168,7 +182,7 @@ func (w *issueWorkflow) taskSpec(ctx workflow.Context, owner string, issue activ
 		return nil, false, temporal.NewNonRetryableApplicationError(err.Error(), "BadTaskName", nil)
 	}
 	var plan activities.TaskPlan
-	in := activities.PlanTaskInput{Issue: w.issueRef(), IssueURL: issueURL, Requester: w.carry.Requester.Login, Title: issue.Title, Request: request}
+	in := activities.PlanTaskInput{Issue: w.issueRef(), IssueURL: issueURL, Requester: w.carry.Requester.Login, Title: issue.Title, Request: request, PR: w.in.PR}
 	if err := workflow.ExecuteActivity(githubCtx(ctx), a.PlanTask, in).Get(ctx, &plan); err != nil {
 		return nil, false, err
 	}

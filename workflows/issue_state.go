@@ -50,6 +50,9 @@ type IssueCarry struct {
 	// TriggerLabel is the label that started the task: removing it stops
 	// the task.
 	TriggerLabel string `json:"trigger_label,omitempty"`
+	// PushNotes is set on a pull request's task whose repository wants
+	// each push told to it ([review] on_push).
+	PushNotes bool `json:"push_notes,omitempty"`
 }
 
 // IssueHandoverSignal carries the state of an issue's run (an IssueCarry)

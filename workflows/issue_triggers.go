@@ -19,10 +19,14 @@ const changeTriggers = "triggers-1"
 // admission is what the trigger policy says of a starting event.
 type admission struct {
 	policy schema.Triggers
+	// review and limits are the repository's [review] and [limits].
+	review schema.Review
+	limits schema.Limits
 	// ok is false when the event does not start a task here (the run ends
 	// without a word: nobody asked this repository's agent for anything).
 	ok bool
-	// request is the asking comment, rendered for the first message.
+	// request is the asking comment, rendered for the first message, or
+	// the review prompt.
 	request string
 }
 
@@ -32,12 +36,12 @@ func (w *issueWorkflow) admit(ctx workflow.Context, ev IssueEvent) (admission, e
 	if err := workflow.ExecuteActivity(githubCtx(ctx), a.TriggerPolicy, w.issueRef()).Get(ctx, &p); err != nil {
 		return admission{}, err
 	}
-	ad := admission{policy: p.Triggers}
+	ad := admission{policy: p.Triggers, review: p.Review, limits: p.Limits}
 	phrase := p.Triggers.EffectivePhrase(w.in.Settings.AgentLogin)
 	switch ev.Kind {
 	case KindAssigned, KindReopened:
-		ad.ok = p.Triggers.Assign || p.Invalid
-	case KindIssueComment, KindOpened:
+		ad.ok = (p.Triggers.Assign || p.Invalid) && !w.in.PR
+	case KindIssueComment, KindOpened, KindPRComment, KindReviewComment, KindReview:
 		if ev.Comment == nil || !p.Triggers.Mention {
 			return ad, nil
 		}
@@ -45,10 +49,27 @@ func (w *issueWorkflow) admit(ctx workflow.Context, ev IssueEvent) (admission, e
 		// "stop" and "status" with no task ask nothing of the agent.
 		ad.ok = addressed && cmd != CommandStop && cmd != CommandStatus
 		if ad.ok {
-			ad.request = FormatComment(KindIssueComment, *ev.Comment)
+			kind := ev.Kind
+			if kind == KindOpened {
+				kind = KindIssueComment
+			}
+			ad.request = FormatComment(kind, *ev.Comment)
 		}
 	case KindLabeled:
-		ad.ok = p.Triggers.HasLabel(ev.Label)
+		ad.ok = p.Triggers.HasLabel(ev.Label) && !w.in.PR
+	case KindPROpened:
+		if !w.in.PR || ev.Pull == nil || !p.Review.Starts(ev.Pull.Action, ev.Pull.Author.Login) {
+			return ad, nil
+		}
+		if len(p.Review.Paths) > 0 {
+			in := activities.ReviewCoversInput{PR: w.issueRef(), Paths: p.Review.Paths}
+			if err := workflow.ExecuteActivity(githubCtx(ctx), a.ReviewCovers, in).Get(ctx, &ad.ok); err != nil {
+				return ad, err
+			}
+		} else {
+			ad.ok = true
+		}
+		ad.request = p.Review.Prompt
 	case KindRetry:
 		ad.ok = true
 	}
@@ -56,13 +77,26 @@ func (w *issueWorkflow) admit(ctx workflow.Context, ev IssueEvent) (admission, e
 }
 
 // refusal is why sender may not start the agent here ("" when they may),
-// given their repository permission.
-func refusal(policy schema.Triggers, sender, perm string) string {
+// given their repository permission and whether they are in one of the
+// policy's allowed teams.
+func refusal(policy schema.Triggers, sender, perm string, inTeam bool) string {
 	if !mayWrite(perm) {
 		return "only people with write, maintain or admin access to this repository may start the agent"
 	}
-	_, why := policy.MayStart(sender, false)
+	_, why := policy.MayStart(sender, inTeam)
 	return why
+}
+
+// inTeam reports whether sender is in one of the policy's allowed teams,
+// when that decides (false when it does not: no teams, or a listed user).
+func (w *issueWorkflow) inTeam(ctx workflow.Context, policy schema.Triggers, sender string) (bool, error) {
+	if !policy.NeedsTeams(sender) {
+		return false, nil
+	}
+	var member bool
+	in := activities.TeamMemberInput{InstallationID: w.in.InstallationID, Repo: w.in.Repo, Login: sender, Teams: policy.AllowedTeams, TTL: w.in.Settings.PermissionTTL}
+	err := workflow.ExecuteActivity(githubCtx(ctx), a.TeamMember, in).Get(ctx, &member)
+	return member, err
 }
 
 // statusRefused is the one explanation of a refused trigger. It names the
@@ -88,7 +122,10 @@ func statusAnswer(login string, phase Phase, task *coder.Ref, delivered, waiting
 // command returns the command in a comment addressed to the agent ("" for
 // none), in runs that answer commands.
 func (w *issueWorkflow) command(ev IssueEvent) string {
-	if w.carry.Phrase == "" || ev.Kind != KindIssueComment || ev.Comment == nil || ev.Comment.Elided {
+	if w.carry.Phrase == "" || ev.Comment == nil || ev.Comment.Elided {
+		return ""
+	}
+	if ev.Kind != KindIssueComment && !(w.in.PR && ev.Kind.IsComment()) {
 		return ""
 	}
 	_, cmd := Addressed(ev.Comment.Body, w.carry.Phrase)
@@ -153,6 +190,23 @@ func statusEnded(ev IssueEvent) string {
 		return fmt.Sprintf("Task cancelled: the label `%s` was removed.", ev.Label)
 	case KindStopped:
 		return statusStopped(ev.Comment.Author.Login)
+	case KindClosed:
+		if ev.Pull != nil {
+			return "Task ended: the pull request was closed."
+		}
 	}
 	return statusCompleted()
+}
+
+// pushed tells a pull request's running task about new commits, when the
+// repository's [review] on_push asks for it (the default).
+func (w *issueWorkflow) pushed(ctx workflow.Context, ev IssueEvent) error {
+	if !w.carry.PushNotes || ev.Pull == nil || ev.Pull.CompareURL == "" {
+		w.logger.Info("push not sent to the task", "delivery", ev.DeliveryID, "on_push", w.carry.PushNotes)
+		return nil
+	}
+	return w.deliver(ctx, func(wctx workflow.Context) error {
+		args := activities.DeliverInputArgs{Task: *w.carry.Task, Input: "new commits pushed: " + ev.Pull.CompareURL}
+		return workflow.ExecuteActivity(w.deliverCtx(wctx), a.DeliverInput, args).Get(wctx, nil)
+	})
 }

@@ -258,6 +258,8 @@ func (w *issueWorkflow) next(ctx workflow.Context) error {
 		err = w.comments(ctx, ev)
 	case ev.Kind == KindCIFailure:
 		err = w.ciFailure(ctx, ev)
+	case ev.Kind == KindPushed:
+		err = w.pushed(ctx, ev)
 	case ev.Kind.Starts():
 		w.logger.Info("task already exists; assignment ignored", "delivery", ev.DeliveryID)
 	}

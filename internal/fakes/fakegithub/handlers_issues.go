@@ -80,6 +80,8 @@ func (s *Server) issueJSON(owner, repo string, is *Issue, pr *PullRequest) map[s
 	if pr != nil {
 		pullPath := fmt.Sprintf("%s/pulls/%d", repoPath, pr.Number)
 		html := s.htmlURL(owner, repo, "pull", pr.Number)
+		// GitHub's issue view of a pull request links to the pull request.
+		b["html_url"] = html
 		b["pull_request"] = map[string]any{
 			"url": s.apiURL(pullPath), "html_url": html,
 			"diff_url": html + ".diff", "patch_url": html + ".patch", "merged_at": nil,

@@ -247,6 +247,10 @@ func (s *Server) routes() {
 	s.handle("POST /repos/{owner}/{repo}/issues/comments/{id}/reactions", authInstallation, s.reactIssue)
 	s.handle("POST /repos/{owner}/{repo}/pulls/comments/{id}/reactions", authInstallation, s.reactReview)
 	s.handle("GET /repos/{owner}/{repo}/pulls/{n}", authInstallation, s.getPull)
+	// ".../pulls/{n}/files" as one pattern with a sub-resource: beside
+	// ".../pulls/comments/{id}", net/http's mux finds it ambiguous.
+	s.handle("GET /repos/{owner}/{repo}/pulls/{n}/{sub}", authInstallation, s.pullSubresource)
+	s.handle("GET /orgs/{org}/teams/{slug}/memberships/{user}", authInstallation, s.getTeamMembership)
 	s.handle("GET /repos/{owner}/{repo}/pulls", authInstallation, s.listPulls)
 	s.handle("GET /repos/{owner}/{repo}/actions/runs/{id}/jobs", authInstallation, s.listJobs)
 	s.handle("GET /repos/{owner}/{repo}/actions/jobs/{id}/logs", authInstallation, s.jobLogs)

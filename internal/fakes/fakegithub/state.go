@@ -50,6 +50,8 @@ type state struct {
 	defaultPerm string
 	// extra holds review comments and reviews stored by tests, by key.
 	extra map[string]map[string]any
+	// teams are "org/slug" (lower case) → member logins (lower case) → state.
+	teams map[string]map[string]string
 }
 
 func newState() state {
@@ -62,6 +64,7 @@ func newState() state {
 		tokens:      map[string]token{},
 		defaultPerm: "admin",
 		extra:       map[string]map[string]any{},
+		teams:       map[string]map[string]string{},
 	}
 }
 

@@ -30,6 +30,8 @@ type PullRequest struct {
 	HeadSHA string
 	HeadRef string
 	State   string // "open" (default) or "closed"
+	// Files are the paths the pull request changes (GET .../pulls/{n}/files).
+	Files []string
 }
 
 // Job is a scripted workflow-run job.
