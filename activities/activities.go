@@ -91,6 +91,9 @@ type Activities struct {
 	// Workflows lists running workflows, for the sweep after an uninstall,
 	// a deletion or a transfer.
 	Workflows WorkflowLister
+	// Slots starts and signals the per-repository slot workflows that cap
+	// concurrent tasks; nil (unit tests) leaves the cap unenforced.
+	Slots SlotSignaler
 	// Metrics records the business metrics; nil records nothing.
 	Metrics *Metrics
 	// GitHubWebURL is GitHub's web root ("https://github.com/", or a GitHub

@@ -49,6 +49,8 @@ func (w *issueWorkflow) restartIfAsked(ctx workflow.Context) error {
 			SeenDeliveries:  w.seen.ids(),
 		}
 		w.logger.Info("the agent was assigned again after the end; starting over", "delivery", ev.DeliveryID)
+		// The fresh run asks for a slot of its own.
+		w.releaseSlot(ctx)
 		return workflow.NewContinueAsNewError(ctx, IssueWorkflowName, next)
 	}
 	return nil

@@ -17,6 +17,7 @@ type Phase string
 const (
 	PhaseWaitingForAssignment Phase = "waiting for an assignment"
 	PhaseStarting             Phase = "starting the task"
+	PhaseQueued               Phase = "queued: waiting for one of the repository's task slots"
 	PhaseIdle                 Phase = "idle: waiting for comments"
 	PhaseDelivering           Phase = "delivering an input (waiting for the agent to be ready)"
 	PhaseEnding               Phase = "ending"

@@ -116,6 +116,7 @@ func (w *issueWorkflow) startTriggered(ctx workflow.Context, ev IssueEvent) erro
 	if w.in.PR {
 		w.carry.PushNotes = ad.review.OnPush
 	}
+	w.cap = ad.limits.MaxConcurrentTasks
 	if ad.request != "" && ev.Comment != nil && ev.Comment.ID != 0 && ev.Kind != KindReview {
 		in := activities.ReactInput{InstallationID: w.in.InstallationID, Repo: activities.Repo(w.in.Repo), CommentID: ev.Comment.ID, Review: ev.Kind == KindReviewComment}
 		if err := workflow.ExecuteActivity(githubCtx(ctx), a.React, in).Get(ctx, nil); err != nil {
@@ -138,6 +139,9 @@ func (w *issueWorkflow) create(ctx workflow.Context, ev IssueEvent, check activi
 	}
 	spec, inInput, err := w.taskSpec(ctx, user.Username, check, request)
 	if err != nil {
+		return err
+	}
+	if err := w.acquireSlot(ctx); err != nil || w.end != nil {
 		return err
 	}
 	var created activities.CreateTaskResult

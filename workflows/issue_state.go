@@ -53,6 +53,9 @@ type IssueCarry struct {
 	// PushNotes is set on a pull request's task whose repository wants
 	// each push told to it ([review] on_push).
 	PushNotes bool `json:"push_notes,omitempty"`
+	// Slot is "queued" or "held" while the run waits for or holds one of
+	// the repository's task slots ([limits]); "" otherwise.
+	Slot string `json:"slot,omitempty"`
 }
 
 // IssueHandoverSignal carries the state of an issue's run (an IssueCarry)

@@ -32,7 +32,7 @@ func IssueWorkflow(ctx workflow.Context, in IssueWorkflowInput) error {
 		}
 		return err
 	}
-	return w.close(ctx, err)
+	return w.releaseUnlessContinued(ctx, w.close(ctx, err))
 }
 
 // changeEdgeCases is the version marker of the behaviour a run recorded
@@ -90,6 +90,13 @@ type issueWorkflow struct {
 	// start tasks under the repository's policy, and commands are answered.
 	triggers bool
 	reacts   []activities.ReactInput
+	// limits is set in runs with changeLimits: a task waits for one of
+	// the repository's cap slots. cap is the cap read at the start; grant
+	// is the slot workflow's latest word, grants counts them.
+	limits bool
+	cap    int
+	grant  SlotGrant
+	grants int
 }
 
 // changeParallelReact marks runs that send a batch's "eyes" reactions
@@ -107,6 +114,10 @@ func (w *issueWorkflow) setup(ctx workflow.Context) {
 	w.confirmCancel = workflow.GetVersion(ctx, changeHandover, workflow.DefaultVersion, 1) >= 1
 	w.parallelReact = workflow.GetVersion(ctx, changeParallelReact, workflow.DefaultVersion, 1) >= 1
 	w.triggers = workflow.GetVersion(ctx, changeTriggers, workflow.DefaultVersion, 1) >= 1
+	w.limits = workflow.GetVersion(ctx, changeLimits, workflow.DefaultVersion, 1) >= 1
+	if w.limits {
+		w.receiveGrants(ctx)
+	}
 	if w.in.Carry != nil {
 		w.carry = *w.in.Carry
 	}

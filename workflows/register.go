@@ -26,4 +26,5 @@ func RegisterWorkflows(r worker.WorkflowRegistry) {
 	r.RegisterWorkflowWithOptions(FailedRunWorkflow, workflow.RegisterOptions{Name: FailedRunWorkflowName})
 	r.RegisterWorkflowWithOptions(SweepWorkflow, workflow.RegisterOptions{Name: SweepWorkflowName})
 	r.RegisterWorkflowWithOptions(RedeliveryWorkflow, workflow.RegisterOptions{Name: RedeliveryWorkflowName})
+	r.RegisterWorkflowWithOptions(SlotsWorkflow, workflow.RegisterOptions{Name: SlotsWorkflowName})
 }

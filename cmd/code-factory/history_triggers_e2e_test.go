@@ -14,7 +14,8 @@ import (
 
 // TestE2ETriggerHistoriesReplay records runs under the triggers-1 marker
 // (a mention start with a comment, "status" and "stop"; a label start and
-// its removal) and replays them; UPDATE_HISTORIES writes them.
+// its removal; an automatic pull request review holding a task slot) and
+// replays them; UPDATE_HISTORIES writes them.
 func TestE2ETriggerHistoriesReplay(t *testing.T) {
 	recorded := map[string]*historypb.History{}
 	s := newStack(t, onAPI(fakecoder.APITasks))
@@ -40,6 +41,21 @@ func TestE2ETriggerHistoriesReplay(t *testing.T) {
 	s.mustPost(http.StatusAccepted, "issues", payloads.Labeled("unlabeled", e2eRepo, unassigned42(), "agent", alice), "h-t-6")
 	s.waitClosed(id)
 	recorded["issue-label-triggers-1"] = s.history(id)
+
+	// An automatic review of a pull request (limits-1: the run takes one
+	// of the repository's task slots), told of a push, ended by closing.
+	s.world.GitHub.SetFile(e2eRepo.Owner, e2eRepo.Name, "", ".code-factory/config.toml", []byte("[review]\nenabled = true\n[limits]\nmax_concurrent_tasks = 3\n"))
+	pr := s.seedPR(96, bob, false, "src/a.go")
+	s.mustPost(http.StatusAccepted, "pull_request", payloads.PullRequest("opened", e2eRepo, pr, alice), "h-t-7")
+	eventually(t, "the review running", func() bool {
+		return len(s.world.Coder.Created()) == 3 && strings.HasPrefix(s.statusOf(e2eRepo.Owner, e2eRepo.Name, 96), "Task is running: ")
+	})
+	review := s.world.Coder.Created()[2].ID
+	s.mustPost(http.StatusAccepted, "pull_request", payloads.PullSynchronize(e2eRepo, pr, "1111", "2222", bob), "h-t-8")
+	eventually(t, "the push told", func() bool { return strings.Contains(strings.Join(s.world.Coder.Sent(review), "\n"), "new commits pushed") })
+	s.mustPost(http.StatusAccepted, "pull_request", payloads.PullRequest("closed", e2eRepo, pr, bob), "h-t-9")
+	s.waitClosed(s.prWorkflow(96))
+	recorded["pr-review-limits-1"] = s.history(s.prWorkflow(96))
 
 	replayAndWrite(t, recorded)
 }

@@ -89,6 +89,7 @@ func newActivities(ctx context.Context, cfg *config.Config, c client.Client, log
 	acts.ConfigTemplateName = cfg.CodeFactoryTemplateName
 	acts.Schedules = c.ScheduleClient()
 	acts.Workflows = c
+	acts.Slots = c
 	acts.TaskQueue = cfg.TemporalTaskQueue
 	return acts, closeCoder, nil
 }
