@@ -52,7 +52,9 @@ func TestE2ETriggerHistoriesReplay(t *testing.T) {
 	})
 	review := s.world.Coder.Created()[2].ID
 	s.mustPost(http.StatusAccepted, "pull_request", payloads.PullSynchronize(e2eRepo, pr, "1111", "2222", bob), "h-t-8")
-	eventually(t, "the push told", func() bool { return strings.Contains(strings.Join(s.world.Coder.Sent(review), "\n"), "new commits pushed") })
+	eventually(t, "the push told", func() bool {
+		return strings.Contains(strings.Join(s.world.Coder.Sent(review), "\n"), "new commits pushed")
+	})
 	s.mustPost(http.StatusAccepted, "pull_request", payloads.PullRequest("closed", e2eRepo, pr, bob), "h-t-9")
 	s.waitClosed(s.prWorkflow(96))
 	recorded["pr-review-limits-1"] = s.history(s.prWorkflow(96))
