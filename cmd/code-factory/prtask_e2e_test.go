@@ -121,6 +121,26 @@ func TestE2EAutomaticReview(t *testing.T) {
 			if n := len(s.world.Coder.Created()); n != 2 {
 				t.Errorf("%d runs, want 2", n)
 			}
+
+			// on_push = false: a push is not told; it is handled (in order)
+			// before the comment that follows it.
+			s.world.GitHub.SetFile(e2eRepo.Owner, e2eRepo.Name, "", ".code-factory/config.toml", []byte("[review]\nenabled = true\non_push = false\n"))
+			quiet := s.seedPR(98, alice, false, "src/q.go")
+			s.mustPost(http.StatusAccepted, "pull_request", payloads.PullRequest("opened", e2eRepo, quiet, alice), "d-rv-quiet")
+			eventually(t, "the third review", func() bool { return len(s.world.Coder.Created()) == 3 })
+			third := s.world.Coder.Created()[2].ID
+			eventually(t, "the third review running", func() bool {
+				return strings.HasPrefix(s.statusOf(e2eRepo.Owner, e2eRepo.Name, 98), "Task is running: ")
+			})
+			s.mustPost(http.StatusAccepted, "pull_request", payloads.PullSynchronize(e2eRepo, quiet, "cccc", "dddd", alice), "d-rv-quiet-push")
+			s.mustPost(http.StatusAccepted, "pull_request_review_comment",
+				payloads.ReviewComment("created", e2eRepo, quiet, payloads.Comment{ID: 9801, Body: "and this", Author: alice}, "src/q.go", 1), "d-rv-quiet-comment")
+			eventually(t, "the comment after the push sent", func() bool {
+				return strings.Contains(strings.Join(s.world.Coder.Sent(third), "\n"), "and this")
+			})
+			if sent := strings.Join(s.world.Coder.Sent(third), "\n"); strings.Contains(sent, "new commits pushed") {
+				t.Errorf("a push was told with on_push = false: %s", sent)
+			}
 		})
 	}
 }
