@@ -49,22 +49,21 @@ type SlotGrant struct {
 	Cap     int `json:"cap"`
 }
 
-// SlotsWorkflowID names a repository's slot workflow: "{prefix}-slots-{owner}/{repo}".
+// SlotsWorkflowID names a repository's slot workflow:
+// "{prefix}-{owner}/{repo}/slots". With two slashes it can never equal an
+// issue workflow's ID (one), nor a pull request relay's (".../pull/{n}").
 func SlotsWorkflowID(prefix, owner, repo string) string {
-	return fmt.Sprintf("%s-slots-%s/%s", prefix, owner, repo)
+	return fmt.Sprintf("%s-%s/%s/slots", prefix, owner, repo)
 }
 
 // ParseSlotsWorkflowID is the inverse of SlotsWorkflowID.
 func ParseSlotsWorkflowID(prefix, id string) (owner, repo string, err error) {
-	rest, ok := strings.CutPrefix(id, prefix+"-slots-")
-	if !ok {
+	rest, ok := strings.CutPrefix(id, prefix+"-")
+	parts := strings.Split(rest, "/")
+	if !ok || len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] != "slots" {
 		return "", "", fmt.Errorf("workflow id %q: not a slots workflow id", id)
 	}
-	owner, repo, ok = strings.Cut(rest, "/")
-	if !ok || owner == "" || repo == "" || strings.Contains(repo, "/") {
-		return "", "", fmt.Errorf("workflow id %q: bad owner/repo", id)
-	}
-	return owner, repo, nil
+	return parts[0], parts[1], nil
 }
 
 // SlotsWorkflow grants a repository's task slots in request order: at most

@@ -72,10 +72,10 @@ func TestSlotsWorkflowGrantsInOrder(t *testing.T) {
 func TestSlotsWorkflowIDRoundTrip(t *testing.T) {
 	id := SlotsWorkflowID("gh", "acme", "widgets")
 	owner, repo, err := ParseSlotsWorkflowID("gh", id)
-	if err != nil || owner != "acme" || repo != "widgets" || id != "gh-slots-acme/widgets" {
+	if err != nil || owner != "acme" || repo != "widgets" || id != "gh-acme/widgets/slots" {
 		t.Errorf("%q → %q %q %v", id, owner, repo, err)
 	}
-	for _, bad := range []string{"gh-acme/widgets-1", "gh-slots-acme", "gh-slots-a/b/c"} {
+	for _, bad := range []string{"gh-acme/widgets-1", "gh-acme/widgets/pull/3", "gh-acme/slots", "gh-a/b/c"} {
 		if _, _, err := ParseSlotsWorkflowID("gh", bad); err == nil {
 			t.Errorf("%q parsed", bad)
 		}
