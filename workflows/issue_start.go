@@ -87,7 +87,7 @@ func (w *issueWorkflow) startTriggered(ctx workflow.Context, ev IssueEvent) erro
 		w.logger.Info("issue is closed or no longer assigned to the agent; ending", "open", check.Open)
 		return errEnd
 	}
-	perm, err := w.permission(ctx, ev.Sender.Login)
+	perm, err := w.triggerPermission(ctx, ad.policy, ev.Sender.Login)
 	if err != nil {
 		return err
 	}

@@ -87,6 +87,19 @@ func refusal(policy schema.Triggers, sender, perm string, inTeam bool) string {
 	return why
 }
 
+// triggerPermission is sender's repository permission for starting the
+// agent. A bot listed in allowed_users counts as a writer without asking
+// GitHub: an App's bot is no collaborator (the permission API answers 404),
+// and a maintainer listing it by login in the default branch's config is
+// the permission.
+func (w *issueWorkflow) triggerPermission(ctx workflow.Context, policy schema.Triggers, sender string) (string, error) {
+	if strings.HasSuffix(strings.ToLower(sender), "[bot]") && policy.Listed(sender) {
+		w.logger.Info("a bot listed in allowed_users starts the agent", "sender", sender)
+		return "write", nil
+	}
+	return w.permission(ctx, sender)
+}
+
 // inTeam reports whether sender is in one of the policy's allowed teams,
 // when that decides (false when it does not: no teams, or a listed user).
 func (w *issueWorkflow) inTeam(ctx workflow.Context, policy schema.Triggers, sender string) (bool, error) {

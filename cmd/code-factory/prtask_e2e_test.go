@@ -175,3 +175,28 @@ func TestE2EAllowedTeams(t *testing.T) {
 		t.Errorf("dave's membership asked %d times, want 1 (cached)", n)
 	}
 }
+
+// A bot listed in allowed_users (dependabot[bot] for reviews) starts a
+// review although GitHub's permission API does not know it; an unlisted
+// bot does not, and nothing is written on its pull request.
+func TestE2EReviewOfAListedBot(t *testing.T) {
+	s := newStack(t)
+	dependabot := payloads.User{Login: "dependabot[bot]", ID: 49699333}
+	s.world.Coder.AddUser(dependabot.ID, "dependabot")
+	s.world.GitHub.SetPermission(e2eRepo.Owner, e2eRepo.Name, dependabot.Login, "none")
+	s.world.GitHub.SetPermission(e2eRepo.Owner, e2eRepo.Name, renovate.Login, "none")
+	s.world.GitHub.SetFile(e2eRepo.Owner, e2eRepo.Name, "", ".code-factory/config.toml", []byte(
+		"[review]\nenabled = true\n[triggers]\nallowed_users = [\"alice\", \"dependabot[bot]\"]\n"))
+	other := s.seedPR(99, renovate, false, "go.mod")
+	s.mustPost(http.StatusAccepted, "pull_request", payloads.PullRequest("opened", e2eRepo, other, renovate), "d-bot-1")
+	s.waitClosed(s.prWorkflow(99))
+	if c := s.world.GitHub.Comments(e2eRepo.Owner, e2eRepo.Name, 99); len(c) != 0 || len(s.world.Coder.Created()) != 0 {
+		t.Fatalf("an unlisted bot's pull request got comments %v or runs %d", c, len(s.world.Coder.Created()))
+	}
+	pr := s.seedPR(100, dependabot, false, "go.mod")
+	s.mustPost(http.StatusAccepted, "pull_request", payloads.PullRequest("opened", e2eRepo, pr, dependabot), "d-bot-2")
+	eventually(t, "the bot's review", func() bool { return len(s.world.Coder.Created()) == 1 })
+	if c := s.world.Coder.Created()[0]; c.Owner != "dependabot" || !strings.Contains(c.Input, "/pull/100") {
+		t.Errorf("review = owner %q input %q", c.Owner, c.Input)
+	}
+}
