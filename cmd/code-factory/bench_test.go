@@ -104,3 +104,31 @@ func BenchmarkWebhookToCoderSend(b *testing.B) {
 func BenchmarkWebhookToCoderSendBusyChat(b *testing.B) {
 	benchSend(b, fakecoder.APIChats, true)
 }
+
+// BenchmarkAssignToCreate measures an assignment → the task's create call
+// at Coder, one issue at a time: ingress, SignalWithStart, the trigger
+// policy (config read), issue check, permission, Coder user, planning, the
+// repository's task slot (SlotsWorkflow round trip) and the create. Each
+// issue is closed after, so the cap never queues one.
+// Run: go test ./cmd/code-factory -run '^$' -bench AssignToCreate -benchtime 100x
+func BenchmarkAssignToCreate(b *testing.B) {
+	s := newStack(b)
+	s.world.Coder.AddUser(alice.ID, alice.Login)
+	var samples []time.Duration
+	for i := 0; b.Loop(); i++ {
+		n := 2000 + i
+		before := len(s.world.Coder.Created())
+		start := time.Now()
+		s.assignIssue(n)
+		for len(s.world.Coder.Created()) == before {
+			time.Sleep(100 * time.Microsecond)
+		}
+		samples = append(samples, time.Since(start))
+		run := s.world.Coder.Created()[before].ID
+		s.closeIssue(n)
+		for s.world.Coder.Ends(run) == 0 {
+			time.Sleep(100 * time.Microsecond)
+		}
+	}
+	reportPercentiles(b, samples)
+}
