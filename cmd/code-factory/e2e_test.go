@@ -57,6 +57,9 @@ func TestE2EAssignCommentClose(t *testing.T) {
 			!strings.Contains(sent, "[COMMENT]\nthird: add a test\n[END COMMENT]") {
 			t.Fatalf("sent = %q, want the three comments in coder-action's format, in order", sent)
 		}
+		// The reactions go out beside the sends, so the last may land after
+		// its send.
+		eventually(t, "three reactions", func() bool { return len(s.world.GitHub.Reactions()) >= 3 })
 		if r := s.world.GitHub.Reactions(); len(r) != 3 || r[0].Content != "eyes" || r[0].CommentID != 5001 {
 			t.Fatalf("reactions = %+v, want eyes on each comment", r)
 		}
