@@ -35,6 +35,9 @@ func (w *issueWorkflow) close(ctx workflow.Context, err error) error {
 // as new, fresh, from the first assignment or reopening after the end.
 func (w *issueWorkflow) restartIfAsked(ctx workflow.Context) error {
 	w.drain(ctx)
+	if w.gone {
+		return nil
+	}
 	for i, ev := range w.afterEnd {
 		if !ev.Kind.Starts() && !(w.triggers && ev.MayStart()) {
 			continue

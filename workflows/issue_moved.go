@@ -15,7 +15,9 @@ import (
 // (a transfer), says so there. Deleted issues, deleted repositories and
 // lost installations get no comment: GitHub would refuse it.
 func (w *issueWorkflow) finishGone(ctx workflow.Context) error {
-	w.afterEnd = nil // nothing here can start again
+	// Nothing here can start again, not even an event drained after
+	// this (restartIfAsked looks at gone).
+	w.afterEnd, w.gone = nil, true
 	g := w.end.Gone
 	if g == nil {
 		g = &Gone{}

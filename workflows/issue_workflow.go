@@ -94,6 +94,8 @@ type issueWorkflow struct {
 	// the repository's cap slots. cap is the cap read at the start; grant
 	// is the slot workflow's latest word, grants counts them.
 	limits bool
+	// gone is set when the issue is gone: nothing after restarts it.
+	gone   bool
 	cap    int
 	grant  SlotGrant
 	grants int
