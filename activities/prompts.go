@@ -11,15 +11,22 @@ import "fmt"
 // quoted sanitised on one line (SanitizeLine), so hidden text in a title
 // never reaches the agent.
 func IssuePrompt(repo Repo, issueURL string, number int, requester, title string) string {
-	head := fmt.Sprintf("ISSUE_URL: %s\nREPO_OWNER: %s\nREPO_NAME: %s\nISSUE_NUMBER: %d\n", issueURL, repo.Owner, repo.Name, number)
-	if t := SanitizeLine(title); t != "" {
-		head += "ISSUE_TITLE: " + t + "\n"
-	}
-	return head + fmt.Sprintf("REQUESTER: %s\n\n"+
+	return promptHead("ISSUE", repo, issueURL, number, requester, title) + fmt.Sprintf(
 		"Resolve this GitHub issue. Read the issue and its comments, make the change on a new branch of %s, "+
-		"run the project's tests, and open a pull request whose description says \"Fixes #%d\". "+
-		"Comments on the issue and on the pull request, and failed CI runs, will follow as messages in this chat.",
-		requester, repo.FullName(), number)
+			"run the project's tests, and open a pull request whose description says \"Fixes #%d\". "+
+			"Comments on the issue and on the pull request, and failed CI runs, will follow as messages in this chat.",
+		repo.FullName(), number)
+}
+
+// promptHead is the header block of a first message: "{KIND}_URL",
+// REPO_OWNER, REPO_NAME, "{KIND}_NUMBER", the sanitised "{KIND}_TITLE" when
+// known, REQUESTER, then a blank line.
+func promptHead(kind string, repo Repo, url string, number int, requester, title string) string {
+	head := fmt.Sprintf("%s_URL: %s\nREPO_OWNER: %s\nREPO_NAME: %s\n%s_NUMBER: %d\n", kind, url, repo.Owner, repo.Name, kind, number)
+	if t := SanitizeLine(title); t != "" {
+		head += kind + "_TITLE: " + t + "\n"
+	}
+	return head + "REQUESTER: " + requester + "\n\n"
 }
 
 // PRPrompt is the first message of a pull request's own chat (a mention on
@@ -27,13 +34,9 @@ func IssuePrompt(repo Repo, issueURL string, number int, requester, title string
 // lines with the pull request's, then the work. What was asked (the
 // comment, or the review prompt) follows it as the request.
 func PRPrompt(repo Repo, prURL string, number int, requester, title string) string {
-	head := fmt.Sprintf("PR_URL: %s\nREPO_OWNER: %s\nREPO_NAME: %s\nPR_NUMBER: %d\n", prURL, repo.Owner, repo.Name, number)
-	if t := SanitizeLine(title); t != "" {
-		head += "PR_TITLE: " + t + "\n"
-	}
-	return head + fmt.Sprintf("REQUESTER: %s\n\n"+
+	return promptHead("PR", repo, prURL, number, requester, title) + fmt.Sprintf(
 		"Work on this GitHub pull request of %s as asked below. Read the pull request, its diff and its comments. "+
-		"Push commits to its branch only when asked to change it; otherwise answer with a comment on the pull request. "+
-		"Later comments on the pull request and new pushes to it will follow as messages in this chat.",
-		requester, repo.FullName())
+			"Push commits to its branch only when asked to change it; otherwise answer with a comment on the pull request. "+
+			"Later comments on the pull request and new pushes to it will follow as messages in this chat.",
+		repo.FullName())
 }
