@@ -34,3 +34,21 @@ func TestClassifyPayloadWithoutCommentObject(t *testing.T) {
 		t.Errorf("opened without created_at: %#v", d)
 	}
 }
+
+// A comment or review whose user is null (or has no login) is skipped with
+// that reason: there is nobody whose access could be checked.
+func TestClassifyCommentWithNullUser(t *testing.T) {
+	s := testSettings()
+	repo := `"repository":{"name":"r","owner":{"login":"o"}},"installation":{"id":1}`
+	for _, tc := range []struct{ event, body string }{
+		{"issue_comment", `{"action":"created","issue":{"number":1},"comment":{"id":5,"body":"hi","user":null},` + repo + `}`},
+		{"issue_comment", `{"action":"created","issue":{"number":1},"comment":{"id":5,"body":"hi","user":{"id":3}},` + repo + `}`},
+		{"pull_request_review_comment", `{"action":"created","pull_request":{"number":2},"comment":{"id":6,"body":"hi"},` + repo + `}`},
+		{"pull_request_review", `{"action":"submitted","pull_request":{"number":2},"review":{"id":7,"body":"hi","user":null},` + repo + `}`},
+	} {
+		sk, ok := classifyBytes(t, tc.event, []byte(tc.body), s).(Skip)
+		if !ok || sk.Reason != noAuthor {
+			t.Errorf("%s %s: %#v, want skip %q", tc.event, tc.body, sk, noAuthor)
+		}
+	}
+}

@@ -9,6 +9,10 @@ import (
 	"github.com/code-factory/code-factory/workflows"
 )
 
+// noAuthor is the skip reason of a comment or review whose user is null
+// or has no login: nobody whose access could be checked wrote it.
+const noAuthor = "comment has no author (null user)"
+
 // issueComment handles "issue_comment": a comment on an issue or on the
 // conversation of a pull request.
 func (c classifier) issueComment(p *github.IssueCommentEvent) Decision {
@@ -19,6 +23,9 @@ func (c classifier) issueComment(p *github.IssueCommentEvent) Decision {
 	cm := p.GetComment()
 	if cm == nil {
 		return Skip{Reason: "no comment in payload"}
+	}
+	if cm.GetUser().GetLogin() == "" {
+		return Skip{Reason: noAuthor}
 	}
 	if c.isIgnoredAuthor(cm.GetUser().GetLogin()) {
 		return Skip{Reason: "comment by the agent/bot"}
@@ -78,6 +85,9 @@ func (c classifier) reviewComment(p *github.PullRequestReviewCommentEvent) Decis
 	if cm == nil {
 		return Skip{Reason: "no comment in payload"}
 	}
+	if cm.GetUser().GetLogin() == "" {
+		return Skip{Reason: noAuthor}
+	}
 	if c.isIgnoredAuthor(cm.GetUser().GetLogin()) {
 		return Skip{Reason: "comment by the agent/bot"}
 	}
@@ -120,6 +130,9 @@ func (c classifier) review(p *github.PullRequestReviewEvent) Decision {
 		return Skip{Reason: "no pull request in payload"}
 	}
 	rv := p.GetReview()
+	if rv.GetUser().GetLogin() == "" {
+		return Skip{Reason: noAuthor}
+	}
 	if c.isIgnoredAuthor(rv.GetUser().GetLogin()) {
 		return Skip{Reason: "review by the agent/bot"}
 	}

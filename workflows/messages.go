@@ -3,6 +3,7 @@ package workflows
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/code-factory/code-factory/activities"
 )
@@ -30,8 +31,26 @@ func FormatComment(kind EventKind, c Comment) string {
 			fmt.Fprintf(&b, ":%d", c.Line)
 		}
 	}
-	fmt.Fprintf(&b, "\n\n%s\n\n[COMMENT]\n%s\n[END COMMENT]", feedbackInstructions, activities.Sanitize(c.Body))
+	fmt.Fprintf(&b, "\n\n%s\n\n[COMMENT]\n%s\n[END COMMENT]", feedbackInstructions, activities.Sanitize(cutBody(c.Body, c.URL)))
 	return b.String()
+}
+
+// maxCommentBody bounds one forwarded comment body. GitHub refuses comments
+// over 65,536 characters, at most 256 KiB of UTF-8, so only a payload no
+// GitHub comment can make is ever cut.
+const maxCommentBody = 256 << 10
+
+// cutBody cuts a body over maxCommentBody at a character boundary and says
+// where the whole comment is.
+func cutBody(body, url string) string {
+	if len(body) <= maxCommentBody {
+		return body
+	}
+	cut := maxCommentBody
+	for cut > 0 && !utf8.RuneStart(body[cut]) {
+		cut--
+	}
+	return body[:cut] + fmt.Sprintf("\n\n[comment cut at %d KiB of %d KiB: read it whole at %s]", maxCommentBody>>10, len(body)>>10, url)
 }
 
 // JoinInputs joins several rendered inputs into one, each keeping its own

@@ -49,12 +49,12 @@ func BenchmarkIngress202Comment(b *testing.B) {
 // comment finds the workflow waiting, as between real comments.
 const settle = 20 * time.Millisecond
 
-// benchSend posts comments one at a time and reports how long each took,
+// benchSendB posts comments one at a time and reports how long each took,
 // from the post to the fake Coder receiving it: ingress, Temporal signal,
 // workflow task, permission check (cached after the first), eyes reaction,
 // readiness check (tasks only) and send. busy keeps the agent working (a
 // chat then queues each message; a task would never take one).
-func benchSend(b *testing.B, api fakecoder.API, busy bool) {
+func benchSendB(b *testing.B, api fakecoder.API, busy bool) {
 	s := newStack(b, onAPI(api))
 	s.seed()
 	runID := s.assign()
@@ -94,7 +94,7 @@ func benchSend(b *testing.B, api fakecoder.API, busy bool) {
 // Run: go test ./cmd/code-factory -run '^$' -bench WebhookToCoderSend -benchtime 200x
 func BenchmarkWebhookToCoderSend(b *testing.B) {
 	for _, api := range apis {
-		b.Run(string(api), func(b *testing.B) { benchSend(b, api, false) })
+		b.Run(string(api), func(b *testing.B) { benchSendB(b, api, false) })
 	}
 }
 
@@ -102,7 +102,7 @@ func BenchmarkWebhookToCoderSend(b *testing.B) {
 // chat's agent works: Coder queues the message, so nothing waits.
 // Run: go test ./cmd/code-factory -run '^$' -bench BusyChat -benchtime 200x
 func BenchmarkWebhookToCoderSendBusyChat(b *testing.B) {
-	benchSend(b, fakecoder.APIChats, true)
+	benchSendB(b, fakecoder.APIChats, true)
 }
 
 // BenchmarkAssignToCreate measures an assignment → the task's create call

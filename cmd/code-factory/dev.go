@@ -36,6 +36,7 @@ func devCommands() []command {
 	return []command{
 		{"dev", "run everything in one process on an embedded Temporal server", runDev},
 		{"temporal-server", "run the embedded Temporal server alone, on SQLite or PostgreSQL (tests, the cluster test)", runTemporalServer},
+		{"bench", "run load scenarios against the service on an embedded server and the in-repo fakes (loopback only)", runBench},
 	}
 }
 

@@ -106,7 +106,7 @@ func (s *Server) handleCreateChat(w http.ResponseWriter, r *http.Request) {
 	s.setChatStatus(ch, StatusPending)
 	s.startRun(ch, polls(s.opts.StartupPolls))
 	s.chats = append(s.chats, ch)
-	s.created = append(s.created, CreateRecord{Kind: KindChat, ID: ch.ID, Owner: caller.Username, Input: text, Labels: copyLabels(ch.Labels), WorkspaceID: deref(ch.WorkspaceID), Raw: raw})
+	s.created = append(s.created, CreateRecord{Kind: KindChat, ID: ch.ID, Owner: caller.Username, Input: text, Labels: copyLabels(ch.Labels), WorkspaceID: deref(ch.WorkspaceID), Raw: raw, At: time.Now()})
 	s.writeJSON(w, http.StatusCreated, ch.snapshot())
 }
 
@@ -196,7 +196,7 @@ func (s *Server) handleUpdateChat(w http.ResponseWriter, r *http.Request) {
 	s.onChat(w, r, func(ch *chatRec) {
 		if body.Archived != nil {
 			if *body.Archived && !ch.Archived {
-				s.ends[ch.ID]++
+				s.ended(ch.ID)
 			}
 			ch.Archived = *body.Archived
 		}

@@ -3,9 +3,13 @@ package fakecoder
 import (
 	"slices"
 	"strings"
+	"time"
 )
 
 func (s *Server) record(r Request) {
+	if s.opts.NoRequestLog {
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.requests = append(s.requests, r)
@@ -32,6 +36,7 @@ func (s *Server) Reset() {
 	s.requests = nil
 	s.sent = map[string][]Message{}
 	s.ends = map[string]int{}
+	s.endedAt = map[string]time.Time{}
 	s.created = nil
 }
 
@@ -61,6 +66,22 @@ func (s *Server) Ends(id string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.ends[id]
+}
+
+// EndedAt returns when a task was first deleted or a chat first archived.
+func (s *Server) EndedAt(id string) (time.Time, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	at, ok := s.endedAt[id]
+	return at, ok
+}
+
+// ended counts an end of id (s.mu held).
+func (s *Server) ended(id string) {
+	s.ends[id]++
+	if _, ok := s.endedAt[id]; !ok {
+		s.endedAt[id] = time.Now()
+	}
 }
 
 // Created returns the tasks created through the API, in order.

@@ -80,6 +80,9 @@ type Options struct {
 	WorkPolls int
 	// Addr is the listen address; empty means 127.0.0.1 on a free port.
 	Addr string
+	// NoRequestLog keeps no copy of each request (Requests and Count then
+	// see none), so a long load run does not grow without bound.
+	NoRequestLog bool
 	// Logger receives one debug line per request; nil discards.
 	Logger *slog.Logger
 }
@@ -106,9 +109,11 @@ type Server struct {
 	requests   []Request
 	sent       map[string][]Message // task or chat id → accepted inputs
 	ends       map[string]int       // task or chat id → deletes or archives
+	endedAt    map[string]time.Time // task or chat id → when it first ended
 	created    []CreateRecord
 	createHold chan struct{} // set by HoldCreates
 	stalls     []*Stall      // set by StallRequests
+	outages    []*Outage     // set by FailWhile
 }
 
 type templateRec struct {
@@ -168,6 +173,7 @@ func NewHandler(opts Options) *Server {
 		presets: map[string][]Preset{},
 		sent:    map[string][]Message{},
 		ends:    map[string]int{},
+		endedAt: map[string]time.Time{},
 	}
 	s.users = append(s.users, User{ID: newUUID(), Username: opts.AdminUsername, Email: opts.AdminUsername + "@example.com"})
 	s.handler = s.routes()
@@ -245,7 +251,7 @@ func (s *Server) routes() http.Handler {
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		s.record(Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Body: body})
-		if !s.waitStalls(r) {
+		if !s.waitStalls(r) || s.refuse(w, r) {
 			return
 		}
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}

@@ -117,7 +117,7 @@ func (s *Server) handleCreateTask(w http.ResponseWriter, r *http.Request) {
 	s.setStatus(t, StatusInitializing)
 	s.startCountdown(t)
 	s.tasks = append(s.tasks, t)
-	s.created = append(s.created, CreateRecord{Kind: KindTask, ID: t.ID, Owner: user.Username, Name: name, Input: body.Input, Body: body, Raw: raw})
+	s.created = append(s.created, CreateRecord{Kind: KindTask, ID: t.ID, Owner: user.Username, Name: name, Input: body.Input, Body: body, Raw: raw, At: time.Now()})
 	s.writeJSON(w, http.StatusCreated, t.snapshot())
 }
 
@@ -146,7 +146,7 @@ func (s *Server) handleDeleteTask(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.tasks = slices.DeleteFunc(s.tasks, func(x *taskRec) bool { return x == t })
-	s.ends[t.ID]++
+	s.ended(t.ID)
 	w.WriteHeader(http.StatusAccepted)
 }
 

@@ -90,6 +90,8 @@ type CreateRecord struct {
 	Body CreateTaskBody
 	// Raw is the request body exactly as received.
 	Raw []byte
+	// At is when the fake received the create.
+	At time.Time
 }
 
 // Message is one input a task or chat accepted.

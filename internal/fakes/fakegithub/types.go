@@ -1,5 +1,7 @@
 package fakegithub
 
+import "time"
+
 // Request is one recorded request, in arrival order.
 type Request struct {
 	Method string
@@ -12,6 +14,8 @@ type Request struct {
 	Auth string
 	// APIVersion is the X-GitHub-Api-Version header.
 	APIVersion string
+	// At is when the fake received it.
+	At time.Time
 }
 
 // Issue is a scripted issue.

@@ -55,6 +55,8 @@ type Options struct {
 	// GitHubWebURL is the fake GitHub's web root (html_url links) and the
 	// activities' GitHubWebURL; "" is "https://github.com/".
 	GitHubWebURL string
+	// NoRequestLog: neither fake keeps a copy of each request (load runs).
+	NoRequestLog bool
 }
 
 // New starts both fakes with a fresh App key and the default Coder seed.
@@ -64,6 +66,7 @@ func New(opts Options) (*World, error) {
 		return nil, err
 	}
 	opts.Coder.Token = CoderToken
+	opts.Coder.NoRequestLog = opts.Coder.NoRequestLog || opts.NoRequestLog
 	if opts.Coder.Logger == nil {
 		opts.Coder.Logger = opts.Logger
 	}
@@ -75,7 +78,7 @@ func New(opts Options) (*World, error) {
 	if opts.GitHubWebURL == "" {
 		opts.GitHubWebURL = "https://github.com/"
 	}
-	gh := fakegithub.New(fakegithub.Options{AppID: AppID, PublicKey: &key.PublicKey, Logger: opts.Logger, WebURL: opts.GitHubWebURL})
+	gh := fakegithub.New(fakegithub.Options{AppID: AppID, PublicKey: &key.PublicKey, Logger: opts.Logger, WebURL: opts.GitHubWebURL, NoRequestLog: opts.NoRequestLog})
 	return &World{
 		opts:   opts,
 		GitHub: gh,
