@@ -19,7 +19,7 @@ func (w *issueWorkflow) permission(ctx workflow.Context, login string) (string, 
 	}
 	var check activities.AuthorCheck
 	in := activities.AuthorInput{InstallationID: w.in.InstallationID, Repo: w.in.Repo, Login: login}
-	if err := workflow.ExecuteActivity(githubCtx(ctx), a.CheckAuthor, in).Get(ctx, &check); err != nil {
+	if err := w.read(ctx, a.CheckAuthor, in, &check); err != nil {
 		return "", err
 	}
 	p := check.Permission

@@ -50,7 +50,7 @@ func (w *issueWorkflow) acquireSlot(ctx workflow.Context) error {
 	}
 	seen := w.grants
 	var enforced bool
-	if err := workflow.ExecuteActivity(githubCtx(ctx), a.AcquireSlot, in).Get(ctx, &enforced); err != nil || !enforced {
+	if err := w.read(ctx, a.AcquireSlot, in, &enforced); err != nil || !enforced {
 		return err
 	}
 	w.carry.Slot = slotQueued

@@ -79,7 +79,7 @@ func (w *issueWorkflow) startTriggered(ctx workflow.Context, ev IssueEvent) erro
 	}
 	w.carry.Requester = ev.Sender
 	var check activities.IssueCheck
-	if err := workflow.ExecuteActivity(githubCtx(ctx), a.CheckIssue, activities.CheckIssueInput{Issue: w.issueRef(), AgentLogin: w.in.Settings.AgentLogin}).Get(ctx, &check); err != nil {
+	if err := w.read(ctx, a.CheckIssue, activities.CheckIssueInput{Issue: w.issueRef(), AgentLogin: w.in.Settings.AgentLogin}, &check); err != nil {
 		return err
 	}
 	assignment := ev.Kind == KindAssigned || ev.Kind == KindReopened
@@ -131,7 +131,7 @@ func (w *issueWorkflow) startTriggered(ctx workflow.Context, ev IssueEvent) erro
 // first message.
 func (w *issueWorkflow) create(ctx workflow.Context, ev IssueEvent, check activities.IssueCheck, request string) error {
 	var user activities.CoderUser
-	if err := workflow.ExecuteActivity(coderCtx(ctx), a.LookupCoderUser, ev.Sender.ID).Get(ctx, &user); err != nil {
+	if err := w.read(ctx, a.LookupCoderUser, ev.Sender.ID, &user); err != nil {
 		return err
 	}
 	if user.Matches != 1 {
@@ -187,7 +187,7 @@ func (w *issueWorkflow) taskSpec(ctx workflow.Context, owner string, issue activ
 	}
 	var plan activities.TaskPlan
 	in := activities.PlanTaskInput{Issue: w.issueRef(), IssueURL: issueURL, Requester: w.carry.Requester.Login, Title: issue.Title, Request: request, PR: w.in.PR}
-	if err := workflow.ExecuteActivity(githubCtx(ctx), a.PlanTask, in).Get(ctx, &plan); err != nil {
+	if err := w.read(ctx, a.PlanTask, in, &plan); err != nil {
 		return nil, false, err
 	}
 	if len(plan.Problems) > 0 {

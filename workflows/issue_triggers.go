@@ -33,7 +33,7 @@ type admission struct {
 // admit reads the repository's trigger policy and matches ev against it.
 func (w *issueWorkflow) admit(ctx workflow.Context, ev IssueEvent) (admission, error) {
 	var p activities.TriggerPolicy
-	if err := workflow.ExecuteActivity(githubCtx(ctx), a.TriggerPolicy, w.issueRef()).Get(ctx, &p); err != nil {
+	if err := w.read(ctx, a.TriggerPolicy, w.issueRef(), &p); err != nil {
 		return admission{}, err
 	}
 	ad := admission{policy: p.Triggers, review: p.Review, limits: p.Limits}
@@ -63,7 +63,7 @@ func (w *issueWorkflow) admit(ctx workflow.Context, ev IssueEvent) (admission, e
 		}
 		if len(p.Review.Paths) > 0 {
 			in := activities.ReviewCoversInput{PR: w.issueRef(), Paths: p.Review.Paths}
-			if err := workflow.ExecuteActivity(githubCtx(ctx), a.ReviewCovers, in).Get(ctx, &ad.ok); err != nil {
+			if err := w.read(ctx, a.ReviewCovers, in, &ad.ok); err != nil {
 				return ad, err
 			}
 		} else {
@@ -108,7 +108,7 @@ func (w *issueWorkflow) inTeam(ctx workflow.Context, policy schema.Triggers, sen
 	}
 	var member bool
 	in := activities.TeamMemberInput{InstallationID: w.in.InstallationID, Repo: w.in.Repo, Login: sender, Teams: policy.AllowedTeams, TTL: w.in.Settings.PermissionTTL}
-	err := workflow.ExecuteActivity(githubCtx(ctx), a.TeamMember, in).Get(ctx, &member)
+	err := w.read(ctx, a.TeamMember, in, &member)
 	return member, err
 }
 

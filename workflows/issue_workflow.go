@@ -99,6 +99,9 @@ type issueWorkflow struct {
 	cap    int
 	grant  SlotGrant
 	grants int
+	// lean is set in runs with changeLean (and so every change before it):
+	// the reads of a start are local activities.
+	lean bool
 }
 
 // changeParallelReact marks runs that send a batch's "eyes" reactions
@@ -112,11 +115,7 @@ const changeHandover = "handover-1"
 // setup restores carried state and starts receiving signals.
 func (w *issueWorkflow) setup(ctx workflow.Context) {
 	w.logger = log.With(workflow.GetLogger(ctx), "repo", w.in.Repo.FullName(), "issue", w.in.IssueNumber)
-	w.current = workflow.GetVersion(ctx, changeEdgeCases, workflow.DefaultVersion, 1) >= 1
-	w.confirmCancel = workflow.GetVersion(ctx, changeHandover, workflow.DefaultVersion, 1) >= 1
-	w.parallelReact = workflow.GetVersion(ctx, changeParallelReact, workflow.DefaultVersion, 1) >= 1
-	w.triggers = workflow.GetVersion(ctx, changeTriggers, workflow.DefaultVersion, 1) >= 1
-	w.limits = workflow.GetVersion(ctx, changeLimits, workflow.DefaultVersion, 1) >= 1
+	w.versions(ctx)
 	if w.limits {
 		w.receiveGrants(ctx)
 	}

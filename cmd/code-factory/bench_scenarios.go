@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"sort"
@@ -18,8 +17,6 @@ import (
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/sdk/client"
-	sdklog "go.temporal.io/sdk/log"
 
 	"github.com/code-factory/code-factory/internal/payloads"
 	"github.com/code-factory/code-factory/workflows"
@@ -36,12 +33,13 @@ type benchScenario struct {
 // benchScenarios are the load tool's scenarios by name.
 func benchScenarios() map[string]*benchScenario {
 	return map[string]*benchScenario{
-		"skip":   {about: "deliveries the ingress skips (the agent's own comment), against a null receiver (HMAC and JSON decode, 200) under the same tool", run: benchSkip},
-		"send":   {about: "comment → Coder send, the run idle, one at a time", run: benchSend},
-		"close":  {about: "close → Coder delete (or archive), one at a time and ten at once", run: benchClose},
-		"flood":  {about: "comments posted at c on one busy issue, then the agent idles: all reach Coder, in order, once each", run: benchFlood},
-		"assign": {about: "new assignments at c: the 202, and the lag from it to the run's create at Coder", run: benchAssign},
-		"scale":  {about: "-n (10000) open issues on one server: create times, RSS, SQLite size, then comment → send", run: benchScale, extra: true},
+		"skip":     {about: "deliveries the ingress skips (the agent's own comment), against a null receiver (HMAC and JSON decode, 200) under the same tool", run: benchSkip},
+		"send":     {about: "comment → Coder send, the run idle, one at a time", run: benchSend},
+		"close":    {about: "close → Coder delete (or archive), one at a time and ten at once", run: benchClose},
+		"flood":    {about: "comments posted at c on one busy issue, then the agent idles: all reach Coder, in order, once each", run: benchFlood},
+		"assign":   {about: "new assignments at c: the 202, and the lag from it to the run's create at Coder", run: benchAssign},
+		"temporal": {about: "Temporal's own ceiling on this server: workflows started straight at the client, bare and in an issue run's shape", run: benchTemporal},
+		"scale":    {about: "-n (10000) open issues on one server: create times, RSS, SQLite size, then comment → send", run: benchScale, extra: true},
 	}
 }
 
@@ -57,7 +55,7 @@ func benchScenarioNames() []string {
 
 // benchDefaultScenarios are what a bare `code-factory bench` runs.
 func benchDefaultScenarios() []string {
-	return []string{"skip", "send", "close", "flood", "assign"}
+	return []string{"skip", "send", "close", "flood", "assign", "temporal"}
 }
 
 // orDefault is n, or def when n is 0.
@@ -303,7 +301,7 @@ func firstSent(r benchResult) time.Time {
 // persisted, workflow task scheduled, started, completed, activity
 // scheduled, started, completed) next to the fake's receive time.
 func (st *benchStack) printHops(ctx context.Context, out io.Writer, what string, r payloads.Repo, n int, since, atCoder time.Time) error {
-	c, err := client.Dial(client.Options{HostPort: st.cfg.TemporalAddress, Namespace: st.cfg.TemporalNamespace, Logger: sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))})
+	c, err := st.dial()
 	if err != nil {
 		return err
 	}

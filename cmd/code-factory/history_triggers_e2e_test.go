@@ -12,10 +12,12 @@ import (
 	"github.com/code-factory/code-factory/workflows"
 )
 
-// TestE2ETriggerHistoriesReplay records runs under the triggers-1 marker
-// (a mention start with a comment, "status" and "stop"; a label start and
-// its removal; an automatic pull request review holding a task slot) and
-// replays them; UPDATE_HISTORIES writes them.
+// TestE2ETriggerHistoriesReplay records trigger runs (a mention start with
+// a comment, "status" and "stop"; a label start and its removal; an
+// automatic pull request review holding a task slot) and replays them;
+// UPDATE_HISTORIES writes them. Each is named after the newest marker it
+// records: the files of earlier markers (issue-mention-triggers-1, ...)
+// stay as they were recorded.
 func TestE2ETriggerHistoriesReplay(t *testing.T) {
 	recorded := map[string]*historypb.History{}
 	s := newStack(t, onAPI(fakecoder.APITasks))
@@ -31,7 +33,7 @@ func TestE2ETriggerHistoriesReplay(t *testing.T) {
 	eventually(t, "the status answered", func() bool { return strings.HasPrefix(s.statusText(), "Status (asked by") })
 	s.mention(http.StatusAccepted, 7504, alice, mentionOf+" stop", "h-t-4")
 	s.waitClosed(id)
-	recorded["issue-mention-triggers-1"] = s.history(id)
+	recorded["issue-mention-"+currentMarker] = s.history(id)
 
 	s.world.GitHub.SetFile(e2eRepo.Owner, e2eRepo.Name, "", ".code-factory/config.toml", []byte("[triggers]\nlabels = [\"agent\"]\n"))
 	s.mustPost(http.StatusAccepted, "issues", payloads.Labeled("labeled", e2eRepo, unassigned42(), "agent", alice), "h-t-5")
@@ -40,7 +42,7 @@ func TestE2ETriggerHistoriesReplay(t *testing.T) {
 	})
 	s.mustPost(http.StatusAccepted, "issues", payloads.Labeled("unlabeled", e2eRepo, unassigned42(), "agent", alice), "h-t-6")
 	s.waitClosed(id)
-	recorded["issue-label-triggers-1"] = s.history(id)
+	recorded["issue-label-"+currentMarker] = s.history(id)
 
 	// An automatic review of a pull request (limits-1: the run takes one
 	// of the repository's task slots), told of a push, ended by closing.
@@ -57,7 +59,7 @@ func TestE2ETriggerHistoriesReplay(t *testing.T) {
 	})
 	s.mustPost(http.StatusAccepted, "pull_request", payloads.PullRequest("closed", e2eRepo, pr, bob), "h-t-9")
 	s.waitClosed(s.prWorkflow(96))
-	recorded["pr-review-limits-1"] = s.history(s.prWorkflow(96))
+	recorded["pr-review-"+currentMarker] = s.history(s.prWorkflow(96))
 
 	replayAndWrite(t, recorded)
 }
