@@ -28,10 +28,15 @@ func (w *issueWorkflow) receiveGrants(ctx workflow.Context) {
 		for {
 			var g SlotGrant
 			ch.Receive(ctx, &g)
-			w.grant = g
-			w.grants++
+			w.onGrant(g)
 		}
 	})
+}
+
+// onGrant keeps the slot workflow's latest word.
+func (w *issueWorkflow) onGrant(g SlotGrant) {
+	w.grant = g
+	w.grants++
 }
 
 // acquireSlot waits for a task slot of the repository, telling the issue

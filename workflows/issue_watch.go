@@ -37,7 +37,7 @@ func (w *issueWorkflow) watchDelay() time.Duration {
 func (w *issueWorkflow) watch(ctx workflow.Context) error {
 	w.watchStep++
 	var r coder.Readiness
-	if err := workflow.ExecuteActivity(bestEffortCtx(ctx), a.CheckTask, *w.carry.Task).Get(ctx, &r); err != nil {
+	if err := w.look(ctx, a.CheckTask, *w.carry.Task, &r); err != nil {
 		w.logger.Warn("chat not checked", "error", err)
 		return nil
 	}

@@ -116,7 +116,7 @@ const changeHandover = "handover-1"
 func (w *issueWorkflow) setup(ctx workflow.Context) {
 	w.logger = log.With(workflow.GetLogger(ctx), "repo", w.in.Repo.FullName(), "issue", w.in.IssueNumber)
 	w.versions(ctx)
-	if w.limits {
+	if w.limits && !w.lean {
 		w.receiveGrants(ctx)
 	}
 	if w.in.Carry != nil {
@@ -137,12 +137,15 @@ func (w *issueWorkflow) setup(ctx workflow.Context) {
 		w.logger.Error("status query not registered", "error", err)
 	}
 	w.signal = workflow.GetSignalChannel(ctx, IssueEventSignal)
+	if w.lean {
+		w.receiveAll(ctx)
+		return
+	}
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		for {
 			var ev IssueEvent
 			w.signal.Receive(ctx, &ev)
-			w.accept(ev)
-			w.checkBounds(ctx)
+			w.onEvent(ctx, ev)
 		}
 	})
 	handover := workflow.GetSignalChannel(ctx, IssueHandoverSignal)
@@ -150,11 +153,22 @@ func (w *issueWorkflow) setup(ctx workflow.Context) {
 		for {
 			var c IssueCarry
 			handover.Receive(ctx, &c)
-			if w.handed == nil {
-				w.handed = &c
-			}
+			w.onHandover(c)
 		}
 	})
+}
+
+// onEvent takes an issue event signal.
+func (w *issueWorkflow) onEvent(ctx workflow.Context, ev IssueEvent) {
+	w.accept(ev)
+	w.checkBounds(ctx)
+}
+
+// onHandover takes the state the run of the old name sent (the first).
+func (w *issueWorkflow) onHandover(c IssueCarry) {
+	if w.handed == nil {
+		w.handed = &c
+	}
 }
 
 // accept filters redeliveries and queues an event.

@@ -140,19 +140,26 @@ func (st *benchStack) assignMany(ctx context.Context, n, c, repos int, out io.Wr
 		return nil, err
 	}
 	var runs map[string]createdRun
-	lastCount := -1
+	lastCount := 0
+	// Count first: copying every record each poll would load the run it
+	// measures.
 	err := until(ctx, "every run created", func() bool {
-		runs = st.runsByIssue()
-		if len(runs) != lastCount && len(runs)%1000 == 0 && len(runs) > 0 {
-			fmt.Fprintf(out, "  %d runs created after %s\n", len(runs), time.Since(firstSent(run.res)).Round(time.Second))
+		count := st.world.Coder.NumCreated()
+		if count/1000 > lastCount/1000 {
+			fmt.Fprintf(out, "  %d runs created after %s; %s\n", count, time.Since(firstSent(run.res)).Round(time.Second), st.footprint())
 		}
-		lastCount = len(runs)
-		if len(runs) < n {
-			time.Sleep(50 * time.Millisecond)
+		lastCount = count
+		if count >= n {
+			if runs = st.runsByIssue(); len(runs) >= n {
+				return true
+			}
 		}
-		return len(runs) >= n
+		time.Sleep(50 * time.Millisecond)
+		return false
 	})
 	if err != nil {
+		runs = st.runsByIssue()
+		fmt.Fprintf(out, "gave up with %d of %d runs created after %s; %s\n", len(runs), n, time.Since(firstSent(run.res)).Round(time.Second), st.footprint())
 		return nil, fmt.Errorf("%w (%d of %d created)", err, len(runs), n)
 	}
 	var lastCreate time.Time
@@ -176,6 +183,13 @@ func (st *benchStack) assignMany(ctx context.Context, n, c, repos int, out io.Wr
 	return run, nil
 }
 
+// footprint is the process's memory and the database's size.
+func (st *benchStack) footprint() string {
+	now, peak := rssMiB()
+	return fmt.Sprintf("RSS %.0f MiB (peak %.0f MiB; one process: server, UI, worker, ingress, fakes and this tool), SQLite %.0f MiB",
+		now, peak, float64(st.dbSize())/(1<<20))
+}
+
 // benchAssign posts -n (1000) new assignments at c.
 func benchAssign(ctx context.Context, st *benchStack, o benchOptions, out io.Writer) error {
 	run, err := st.assignMany(ctx, orDefault(o.n, 1000), o.c, o.repos, out)
@@ -195,9 +209,7 @@ func benchScale(ctx context.Context, st *benchStack, o benchOptions, out io.Writ
 	if err != nil {
 		return err
 	}
-	now, peak := rssMiB()
-	fmt.Fprintf(out, "with %d open issue workflows: RSS %.0f MiB (peak %.0f MiB; one process: server, UI, worker, ingress, fakes and this tool); SQLite %.0f MiB\n",
-		n, now, peak, float64(st.dbSize())/(1<<20))
+	fmt.Fprintf(out, "with %d open issue workflows: %s\n", n, st.footprint())
 	k := min(100, n)
 	var repos []payloads.Repo
 	var issues []int

@@ -3,11 +3,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"net/http"
@@ -55,16 +51,10 @@ func benchClient(c int) *http.Client {
 // post signs a delivery like GitHub does and posts it; it returns the
 // status (0 on a transport error).
 func post(ctx context.Context, hc *http.Client, url string, secret []byte, d benchDelivery) int {
-	mac := hmac.New(sha256.New, secret)
-	mac.Write(d.body)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(d.body))
+	req, err := signedDelivery(ctx, url, d.event, d.id, secret, d.body)
 	if err != nil {
 		return 0
 	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-GitHub-Event", d.event)
-	req.Header.Set("X-GitHub-Delivery", d.id)
-	req.Header.Set("X-Hub-Signature-256", "sha256="+hex.EncodeToString(mac.Sum(nil)))
 	resp, err := hc.Do(req)
 	if err != nil {
 		return 0

@@ -81,16 +81,10 @@ func sendPayload(sample, file, event string) ([]byte, string, error) {
 
 // postDelivery signs body like GitHub does and posts it.
 func postDelivery(ctx context.Context, url, event string, secret, body []byte) (int, []byte, error) {
-	mac := hmac.New(sha256.New, secret)
-	mac.Write(body)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	req, err := signedDelivery(ctx, url, event, newDeliveryID(), secret, body)
 	if err != nil {
 		return 0, nil, err
 	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-GitHub-Event", event)
-	req.Header.Set("X-GitHub-Delivery", newDeliveryID())
-	req.Header.Set("X-Hub-Signature-256", "sha256="+hex.EncodeToString(mac.Sum(nil)))
 	hc := &http.Client{Timeout: 30 * time.Second}
 	resp, err := hc.Do(req)
 	if err != nil {
@@ -99,6 +93,22 @@ func postDelivery(ctx context.Context, url, event string, secret, body []byte) (
 	defer resp.Body.Close()
 	reply, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	return resp.StatusCode, reply, err
+}
+
+// signedDelivery is the POST GitHub makes of a delivery: its event and
+// delivery headers, and body signed with secret (X-Hub-Signature-256).
+func signedDelivery(ctx context.Context, url, event, id string, secret, body []byte) (*http.Request, error) {
+	mac := hmac.New(sha256.New, secret)
+	mac.Write(body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-GitHub-Event", event)
+	req.Header.Set("X-GitHub-Delivery", id)
+	req.Header.Set("X-Hub-Signature-256", "sha256="+hex.EncodeToString(mac.Sum(nil)))
+	return req, nil
 }
 
 // newDeliveryID returns a random UUID-shaped delivery id.

@@ -96,6 +96,13 @@ func (s *Server) Created() []CreateRecord {
 	return out
 }
 
+// NumCreated is len(Created()) without copying the records.
+func (s *Server) NumCreated() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.created)
+}
+
 // Count returns how many recorded requests have the method (any method when
 // empty) and a path starting with pathPrefix.
 func (s *Server) Count(method, pathPrefix string) int {
