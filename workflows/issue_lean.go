@@ -1,9 +1,6 @@
 package workflows
 
 import (
-	"time"
-
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 )
 
@@ -84,27 +81,15 @@ func (w *issueWorkflow) look(ctx workflow.Context, fn, in, out any) error {
 // bestEffortLocalCtx: bestEffortCtx's options for a local activity.
 func bestEffortLocalCtx(ctx workflow.Context) workflow.Context {
 	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
-		StartToCloseTimeout:    callTimeout(ctx),
-		ScheduleToCloseTimeout: 5 * time.Minute,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval: time.Second, BackoffCoefficient: 2, MaximumAttempts: 3,
-			NonRetryableErrorTypes: nonRetryable(),
-		},
+		StartToCloseTimeout: callTimeout(ctx), ScheduleToCloseTimeout: bestEffortWindow, RetryPolicy: bestEffortRetry(),
 	})
 }
 
-// localCtx: a short call run as a local activity, retried like githubCtx's.
-// Retries up to the workflow task timeout apart run in the worker; longer
-// ones (GitHub's rate limit reset, late backoff) wait on a server timer.
+// localCtx: githubCtx's options for a local activity. Retries up to the
+// workflow task timeout apart run in the worker; longer ones (GitHub's rate
+// limit reset, late backoff) wait on a server timer.
 func localCtx(ctx workflow.Context) workflow.Context {
 	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
-		StartToCloseTimeout:    callTimeout(ctx),
-		ScheduleToCloseTimeout: 6 * time.Hour,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:        time.Second,
-			BackoffCoefficient:     2,
-			MaximumInterval:        5 * time.Minute,
-			NonRetryableErrorTypes: nonRetryable(),
-		},
+		StartToCloseTimeout: callTimeout(ctx), ScheduleToCloseTimeout: callWindow, RetryPolicy: callRetry(),
 	})
 }

@@ -40,14 +40,33 @@ func callTimeout(ctx workflow.Context) time.Duration {
 func githubCtx(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout:    callTimeout(ctx),
-		ScheduleToCloseTimeout: 6 * time.Hour,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:        time.Second,
-			BackoffCoefficient:     2,
-			MaximumInterval:        5 * time.Minute,
-			NonRetryableErrorTypes: nonRetryable(),
-		},
+		ScheduleToCloseTimeout: callWindow,
+		RetryPolicy:            callRetry(),
 	})
+}
+
+// callWindow and callRetry: a short call is retried with backoff (1 s,
+// doubling, at most 5 min apart) for up to six hours.
+const callWindow = 6 * time.Hour
+
+func callRetry() *temporal.RetryPolicy {
+	return &temporal.RetryPolicy{
+		InitialInterval:        time.Second,
+		BackoffCoefficient:     2,
+		MaximumInterval:        5 * time.Minute,
+		NonRetryableErrorTypes: nonRetryable(),
+	}
+}
+
+// bestEffortWindow and bestEffortRetry: at most three attempts within a
+// few minutes.
+const bestEffortWindow = 5 * time.Minute
+
+func bestEffortRetry() *temporal.RetryPolicy {
+	return &temporal.RetryPolicy{
+		InitialInterval: time.Second, BackoffCoefficient: 2, MaximumAttempts: 3,
+		NonRetryableErrorTypes: nonRetryable(),
+	}
 }
 
 // coderCtx: short Coder calls, retried like GitHub calls.
@@ -58,11 +77,8 @@ func coderCtx(ctx workflow.Context) workflow.Context { return githubCtx(ctx) }
 func bestEffortCtx(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout:    callTimeout(ctx),
-		ScheduleToCloseTimeout: 5 * time.Minute,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval: time.Second, BackoffCoefficient: 2, MaximumAttempts: 3,
-			NonRetryableErrorTypes: nonRetryable(),
-		},
+		ScheduleToCloseTimeout: bestEffortWindow,
+		RetryPolicy:            bestEffortRetry(),
 	})
 }
 

@@ -71,8 +71,14 @@ func post(ctx context.Context, hc *http.Client, url string, secret []byte, d ben
 func fire(ctx context.Context, url string, secret []byte, ds []benchDelivery, c int) benchResult {
 	hc := benchClient(c)
 	defer hc.CloseIdleConnections()
-	r := benchResult{statuses: map[int]int{}, latency: make([]time.Duration, len(ds)), sent: make([]time.Time, len(ds)), answered: make([]time.Time, len(ds))}
-	codes := make([]int, len(ds))
+	return drive(ctx, len(ds), c, func(i int) int { return post(ctx, hc, url, secret, ds[i]) })
+}
+
+// drive runs do(0..n-1) with c in flight at a time, in index order of
+// taking, and records each call's latency and status (0: it failed).
+func drive(ctx context.Context, n, c int, do func(i int) int) benchResult {
+	r := benchResult{statuses: map[int]int{}, latency: make([]time.Duration, n), sent: make([]time.Time, n), answered: make([]time.Time, n)}
+	codes := make([]int, n)
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	start := time.Now()
@@ -82,11 +88,11 @@ func fire(ctx context.Context, url string, secret []byte, ds []benchDelivery, c 
 			defer wg.Done()
 			for {
 				i := int(next.Add(1)) - 1
-				if i >= len(ds) || ctx.Err() != nil {
+				if i >= n || ctx.Err() != nil {
 					return
 				}
 				r.sent[i] = time.Now()
-				codes[i] = post(ctx, hc, url, secret, ds[i])
+				codes[i] = do(i)
 				r.answered[i] = time.Now()
 				r.latency[i] = r.answered[i].Sub(r.sent[i])
 			}

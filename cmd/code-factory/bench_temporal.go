@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"go.temporal.io/sdk/activity"
@@ -150,39 +149,14 @@ func benchTemporal(ctx context.Context, st *benchStack, o benchOptions, out io.W
 	return nil
 }
 
-// startMany signal-with-starts n workflows of type wf at c in flight and
-// records each call like fire records posts.
+// startMany signal-with-starts n workflows of type wf at conc in flight
+// and records each call like fire records posts (200: started).
 func startMany(ctx context.Context, c client.Client, wf string, n, conc int) benchResult {
-	r := benchResult{statuses: map[int]int{}, latency: make([]time.Duration, n), sent: make([]time.Time, n), answered: make([]time.Time, n)}
-	errs := make([]error, n)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	start := time.Now()
-	for range max(conc, 1) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= n || ctx.Err() != nil {
-					return
-				}
-				opts := client.StartWorkflowOptions{ID: fmt.Sprintf("%s-%d", wf, i), TaskQueue: benchTemporalQueue}
-				r.sent[i] = time.Now()
-				_, errs[i] = c.SignalWithStartWorkflow(ctx, opts.ID, "event", i, opts, wf, i)
-				r.answered[i] = time.Now()
-				r.latency[i] = r.answered[i].Sub(r.sent[i])
-			}
-		}()
-	}
-	wg.Wait()
-	r.elapsed = time.Since(start)
-	for _, err := range errs {
-		if err != nil {
-			r.errors++
-			continue
+	return drive(ctx, n, conc, func(i int) int {
+		opts := client.StartWorkflowOptions{ID: fmt.Sprintf("%s-%d", wf, i), TaskQueue: benchTemporalQueue}
+		if _, err := c.SignalWithStartWorkflow(ctx, opts.ID, "event", i, opts, wf, i); err != nil {
+			return 0
 		}
-		r.statuses[200]++
-	}
-	return r
+		return 200
+	})
 }
