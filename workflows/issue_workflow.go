@@ -100,7 +100,8 @@ type issueWorkflow struct {
 	grant  SlotGrant
 	grants int
 	// lean is set in runs with changeLean (and so every change before it):
-	// the reads of a start are local activities.
+	// a start's reads, the slot request and the idle chat's checks are
+	// local activities, and one coroutine takes the signals.
 	lean bool
 }
 
