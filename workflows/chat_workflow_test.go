@@ -128,6 +128,31 @@ func TestWatchDelayBacksOff(t *testing.T) {
 	}
 }
 
+// A chat waiting for input is checked every half hour, not every ten
+// minutes (10,000 open chats would cost 17 Coder reads a second); an input
+// makes the checks come soon again.
+func TestWatchOfAWaitingChatBacksOffToHalfAnHour(t *testing.T) {
+	h := chatHarness(t)
+	h.at(0, assigned("d-assign"))
+	polls := map[time.Duration]int{}
+	for _, at := range []time.Duration{4 * time.Minute, 3 * time.Hour, 3*time.Hour + 3*time.Minute} {
+		h.env.RegisterDelayedCallback(func() { polls[at] = h.world.Coder.Polls(h.onlyTask().ID) }, at)
+	}
+	h.at(3*time.Hour, comment("d-c1", 501, "bob", "One more thing."))
+	h.at(3*time.Hour+5*time.Minute, closed("d-close"))
+	h.mustRun()
+	// Checks at 30 s, 1.5 and 3.5 min (pending, running, waiting), then at
+	// 33.5, 63.5, 93.5, 123.5 and 153.5 min.
+	if got := polls[3*time.Hour] - polls[4*time.Minute]; got != 5 {
+		t.Fatalf("chat read %d times between 4 min and 3 h, want 5 (every 30 min once waiting); polls %v", got, polls)
+	}
+	// The next half-hour check was due at 183.5 min; the comment brings
+	// the checks at 30 s (running) and 1.5 min (waiting again).
+	if got := polls[3*time.Hour+3*time.Minute] - polls[3*time.Hour]; got != 2 {
+		t.Fatalf("chat read %d times in the 3 min after a comment, want 2 (30 s and 1.5 min); polls %v", got, polls)
+	}
+}
+
 // The issue title is quoted in a chat's first message; what GitHub does not
 // show a reader (an HTML comment, a link-reference comment, zero-width and
 // bidi characters) must not reach the agent through it.

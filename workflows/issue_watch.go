@@ -10,16 +10,23 @@ import (
 	"github.com/code-factory/code-factory/activities/coder"
 )
 
-// Watch delays of an idle chat: the first check comes after
-// Settings.WatchEvery, and each next one waits twice as long, up to
-// maxWatchDelay.
+// Watch delays of a run with no event: the first check of its chat comes
+// after Settings.WatchEvery, and each next one waits twice as long, up to
+// maxWatchDelay. Once a check finds the chat waiting for input with nothing
+// new, the next waits waitingWatchDelay: only an input changes such a chat,
+// and inputs from GitHub reset the delays (at 10,000 open chats a 10-minute
+// check was 17 Coder reads and workflow tasks a second).
 const (
 	defaultWatchEvery = 30 * time.Second
 	maxWatchDelay     = 10 * time.Minute
+	waitingWatchDelay = 30 * time.Minute
 )
 
 // watchDelay is how long to wait for an event before checking the chat.
 func (w *issueWorkflow) watchDelay() time.Duration {
+	if w.chatWaiting {
+		return waitingWatchDelay
+	}
 	d := w.in.Settings.WatchEvery
 	if d <= 0 {
 		d = defaultWatchEvery
@@ -56,6 +63,7 @@ func (w *issueWorkflow) watch(ctx workflow.Context) error {
 			agentErr = "the agent stopped with an error (Coder gave no message)"
 		}
 	}
+	w.chatWaiting = r.Phase == coder.PhaseReady
 	if pr == w.carry.PullRequest && agentErr == w.carry.AgentError {
 		return nil
 	}

@@ -61,6 +61,9 @@ type issueWorkflow struct {
 	// watchStep counts the chat checks since the last input (the wait
 	// between checks doubles with it).
 	watchStep int
+	// chatWaiting is set when the last check found the chat waiting for
+	// input; an input clears it.
+	chatWaiting bool
 	// current is set for runs with changeEdgeCases; afterEnd holds the
 	// events received after the end, in order (current runs only).
 	current  bool
@@ -238,6 +241,7 @@ func (w *issueWorkflow) run(ctx workflow.Context) error {
 			if err := w.adopt(ctx); err != nil {
 				return err
 			}
+			w.watchStep, w.chatWaiting = 0, false
 			continue
 		}
 		if w.end != nil {
@@ -246,7 +250,7 @@ func (w *issueWorkflow) run(ctx workflow.Context) error {
 		if err := w.next(ctx); err != nil {
 			return err
 		}
-		w.watchStep = 0
+		w.watchStep, w.chatWaiting = 0, false
 		w.handled++
 		if w.handled >= w.eventsPerRun() || w.rollover || w.runTooBig(ctx) || workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
 			return w.continueAsNew(ctx)

@@ -151,20 +151,21 @@ func startBenchStack(ctx context.Context, o benchOptions) (*benchStack, error) {
 		st.stop()
 		return nil, err
 	}
-	if st.srv, err = devserver.Start(ctx, devserver.Options{DB: st.db, FrontendAddress: frontend, Logger: quiet, LogLevel: "error"}); err != nil {
-		st.stop()
-		return nil, fmt.Errorf("embedded Temporal server: %w", err)
-	}
 	ingressAddr, err := devserver.FreeAddress()
 	if err != nil {
 		st.stop()
 		return nil, err
 	}
 	_, port, _ := net.SplitHostPort(ingressAddr)
-	env := map[string]string{"LOG_LEVEL": "error", "PORT": port}
+	env := map[string]string{"LOG_LEVEL": "error", "PORT": port, "WORKFLOW_CACHE_SIZE": os.Getenv("WORKFLOW_CACHE_SIZE")}
 	if st.cfg, err = config.Load(func(k string) string { return env[k] }, os.ReadFile, 0); err != nil {
 		st.stop()
 		return nil, err
+	}
+	sizeWorkflowCache(st.cfg) // before the server's own workers start, as dev does
+	if st.srv, err = devserver.Start(ctx, devserver.Options{DB: st.db, FrontendAddress: frontend, Logger: quiet, LogLevel: "error"}); err != nil {
+		st.stop()
+		return nil, fmt.Errorf("embedded Temporal server: %w", err)
 	}
 	c := st.cfg
 	c.AppID, c.PrivateKey, c.WebhookSecret = fakeworld.AppID, world.KeyPEM, []byte(benchSecret)

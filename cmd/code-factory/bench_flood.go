@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"runtime"
 	"strconv"
 	"time"
 
@@ -186,8 +187,10 @@ func (st *benchStack) assignMany(ctx context.Context, n, c, repos int, out io.Wr
 // footprint is the process's memory and the database's size.
 func (st *benchStack) footprint() string {
 	now, peak := rssMiB()
-	return fmt.Sprintf("RSS %.0f MiB (peak %.0f MiB; one process: server, UI, worker, ingress, fakes and this tool), SQLite %.0f MiB",
-		now, peak, float64(st.dbSize())/(1<<20))
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return fmt.Sprintf("RSS %.0f MiB (peak %.0f MiB; one process: server, UI, worker, ingress, fakes and this tool; Go heap in use %.0f MiB, stacks %.0f MiB, %d goroutines), SQLite %.0f MiB",
+		now, peak, float64(m.HeapInuse)/(1<<20), float64(m.StackInuse)/(1<<20), runtime.NumGoroutine(), float64(st.dbSize())/(1<<20))
 }
 
 // benchAssign posts -n (1000) new assignments at c.

@@ -63,6 +63,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
+	sizeWorkflowCache(cfg)
 	srv, err := devserver.Start(ctx, devserver.Options{DB: *db, FrontendAddress: cfg.TemporalAddress, UIPort: *uiPort, Namespace: cfg.TemporalNamespace, Logger: logger.With("component", "temporal-server")})
 	if err != nil {
 		return fail(logger, fmt.Errorf("embedded Temporal server: %w", err))

@@ -127,9 +127,20 @@ func coderBackends(ctx context.Context, cfg *config.Config, logger *slog.Logger)
 	return coder.NewBackends(chosen, tasks, chats), chats.Close, nil
 }
 
+// sizeWorkflowCache sets WORKFLOW_CACHE_SIZE. The SDK keeps one cache of
+// open runs per process, sized when the process's first worker starts: in
+// dev that is one of the embedded server's own workers, so dev calls this
+// before it starts the server.
+func sizeWorkflowCache(cfg *config.Config) {
+	if cfg.WorkflowCacheSize > 0 {
+		worker.SetStickyWorkflowCacheSize(cfg.WorkflowCacheSize)
+	}
+}
+
 // newWorker registers the workflows and activities on the task queue.
 // onFatal is told of an error the worker cannot recover from.
 func newWorker(c client.Client, cfg *config.Config, acts *activities.Activities, onFatal func(error)) worker.Worker {
+	sizeWorkflowCache(cfg)
 	w := worker.New(c, cfg.TemporalTaskQueue, worker.Options{
 		Interceptors:      []interceptor.WorkerInterceptor{activities.LoggingInterceptor(acts)},
 		WorkerStopTimeout: cfg.WorkerStopTimeout,

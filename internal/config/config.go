@@ -45,6 +45,7 @@ const (
 	DefaultCoderWatchInterval      = 30 * time.Second
 	DefaultPermissionCacheTTL      = 10 * time.Minute
 	DefaultWorkerStopTimeout       = 30 * time.Second
+	DefaultWorkflowCacheSize       = 2000
 	DefaultTemporalLostAfter       = 2 * time.Minute
 	DefaultRedeliveryInterval      = 5 * time.Minute
 	DefaultLogFormat               = "json"
@@ -141,6 +142,10 @@ type Config struct {
 	// activities finish (WORKER_STOP_TIMEOUT, default 30s), so a send in
 	// flight is not cut halfway.
 	WorkerStopTimeout time.Duration
+	// WorkflowCacheSize is how many open workflow runs the worker keeps in
+	// memory (WORKFLOW_CACHE_SIZE, default 2000; the SDK's own default is
+	// 10,000). A run not kept replays its history on its next event.
+	WorkflowCacheSize int
 	// TemporalLostAfter is how long a worker stays up with Temporal
 	// unreachable before it exits non-zero (TEMPORAL_LOST_AFTER, default 2m).
 	TemporalLostAfter time.Duration
@@ -334,6 +339,7 @@ func (l *loader) loadRuntime(c *Config) {
 	c.Port = l.port("PORT", DefaultPort)
 	c.TemporalLostAfter = l.boundedDuration("TEMPORAL_LOST_AFTER", DefaultTemporalLostAfter, time.Second, time.Hour)
 	c.WorkerStopTimeout = l.boundedDuration("WORKER_STOP_TIMEOUT", DefaultWorkerStopTimeout, time.Second, 10*time.Minute)
+	c.WorkflowCacheSize = l.boundedInt("WORKFLOW_CACHE_SIZE", DefaultWorkflowCacheSize, 10, 100000)
 	if l.get("HEALTH_PORT") != "" {
 		c.HealthPort = l.port("HEALTH_PORT", 0)
 	}

@@ -147,6 +147,20 @@ func (l *loader) port(name string, def int) int {
 	return p
 }
 
+// boundedInt parses a whole number in [lo, hi].
+func (l *loader) boundedInt(name string, def, lo, hi int) int {
+	v := l.get(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		l.problem(name, fmt.Sprintf("must be a whole number between %d and %d", lo, hi))
+		return def
+	}
+	return n
+}
+
 // duration parses a positive Go duration such as "5s".
 func (l *loader) duration(name string, def time.Duration) time.Duration {
 	v := l.get(name)

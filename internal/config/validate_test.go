@@ -47,6 +47,8 @@ func TestValidationProblems(t *testing.T) {
 		{"poll too slow", "CODER_POLL_INTERVAL", "31s", "CODER_POLL_INTERVAL: must be between 100ms and 30s"},
 		{"backend", "CODER_BACKEND", "agents", `CODER_BACKEND: must be "auto", "tasks" or "chats"`},
 		{"stop timeout", "WORKER_STOP_TIMEOUT", "20m", "WORKER_STOP_TIMEOUT: must be between 1s and 10m0s"},
+		{"workflow cache text", "WORKFLOW_CACHE_SIZE", "lots", "WORKFLOW_CACHE_SIZE: must be a whole number between 10 and 100000"},
+		{"workflow cache tiny", "WORKFLOW_CACHE_SIZE", "1", "WORKFLOW_CACHE_SIZE: must be a whole number between 10 and 100000"},
 		{"health port", "HEALTH_PORT", "healthz", "HEALTH_PORT: must be a port number between 1 and 65535"},
 		{"redelivery too often", "REDELIVERY_INTERVAL", "10s", "REDELIVERY_INTERVAL: must be between 1m0s and 24h0m0s"},
 		{"pprof address", "PPROF_ADDR", "6060", "PPROF_ADDR: must be host:port"},
