@@ -115,6 +115,7 @@ func TestLoadDefaults(t *testing.T) {
 		CoderWatchInterval:      30 * time.Second,
 		PermissionCacheTTL:      10 * time.Minute,
 		WorkerStopTimeout:       30 * time.Second,
+		WorkflowCacheSize:       DefaultWorkflowCacheSize,
 		TemporalLostAfter:       2 * time.Minute,
 		RedeliveryInterval:      5 * time.Minute,
 		LogFormat:               "json",
@@ -152,6 +153,7 @@ func TestLoadOverrides(t *testing.T) {
 		"CODER_CHAT_IDENTITY":        "service",
 		"CODER_WATCH_INTERVAL":       "1m",
 		"PERMISSION_CACHE_TTL":       "30s",
+		"WORKFLOW_CACHE_SIZE":        "500",
 		"TEMPORAL_UI_URL":            "https://temporal.example.com/",
 		"LOG_FORMAT":                 "TEXT",
 		"LOG_LEVEL":                  "Debug",
@@ -164,9 +166,9 @@ func TestLoadOverrides(t *testing.T) {
 	}
 	got := []any{c.GitHubAPIURL, c.GitHubGraphQLURL, c.AppBotLogin, c.CoderOrganization, c.CoderTemplateName,
 		c.CoderTemplatePreset, c.CodeFactoryTemplateName, c.CoderTaskNamePrefix, c.TemporalAddress,
-		c.TemporalNamespace, c.TemporalTaskQueue, c.Port, c.CoderPollInterval, c.CoderBackend, c.CoderChatIdentity, c.CoderWatchInterval, c.PermissionCacheTTL, c.TemporalUIURL, c.LogFormat, c.LogLevel}
+		c.TemporalNamespace, c.TemporalTaskQueue, c.Port, c.CoderPollInterval, c.CoderBackend, c.CoderChatIdentity, c.CoderWatchInterval, c.PermissionCacheTTL, c.WorkflowCacheSize, c.TemporalUIURL, c.LogFormat, c.LogLevel}
 	want := []any{"https://ghe.example.com/api/v3/", "https://ghe.example.com/api/graphql", "my-app[bot]", "acme", "tpl",
-		"big", "cf", "x1-", "temporal:7233", "ns", "q", 9000, 250 * time.Millisecond, "chats", "service", time.Minute, 30 * time.Second, "https://temporal.example.com", "text", "debug"}
+		"big", "cf", "x1-", "temporal:7233", "ns", "q", 9000, 250 * time.Millisecond, "chats", "service", time.Minute, 30 * time.Second, 500, "https://temporal.example.com", "text", "debug"}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got  %v\nwant %v", got, want)
 	}
