@@ -163,6 +163,7 @@ func startBenchStack(ctx context.Context, o benchOptions) (*benchStack, error) {
 		return nil, err
 	}
 	sizeWorkflowCache(st.cfg) // before the server's own workers start, as dev does
+	devMemoryLimit(os.Getenv)
 	if st.srv, err = devserver.Start(ctx, devserver.Options{DB: st.db, FrontendAddress: frontend, Logger: quiet, LogLevel: "error"}); err != nil {
 		st.stop()
 		return nil, fmt.Errorf("embedded Temporal server: %w", err)
