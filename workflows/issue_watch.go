@@ -12,8 +12,9 @@ import (
 
 // Watch delays of a run with no event: the first check of its chat comes
 // after Settings.WatchEvery, and each next one waits twice as long, up to
-// maxWatchDelay. Once a check finds the chat waiting for input with nothing
-// new, the next waits waitingWatchDelay: only an input changes such a chat,
+// maxWatchDelay. Once a check finds the chat waiting for input (what it
+// reported new is on the status by then), the next waits waitingWatchDelay:
+// only an input changes such a chat,
 // and inputs from GitHub reset the delays (at 10,000 open chats a 10-minute
 // check was 17 Coder reads and workflow tasks a second).
 const (
