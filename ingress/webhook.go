@@ -1,6 +1,7 @@
 package ingress
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -59,7 +60,7 @@ type response struct {
 // handleWebhook is POST /webhooks/github.
 func (s *Server) handleWebhook(c echo.Context) error {
 	start := time.Now()
-	attrs := make([]any, 0, 8)
+	attrs := make([]any, 0, 16)
 	var got seen
 	res := s.process(c, &attrs, &got)
 	s.cfg.Metrics.observe(got.event, got.verified, res.outcome, time.Since(start).Seconds())
@@ -81,20 +82,24 @@ func (s *Server) handleWebhook(c echo.Context) error {
 	case res.status >= 400:
 		level = slog.LevelWarn
 	}
-	line := []any{slog.String("outcome", res.outcome)}
-	if res.workflowID != "" {
-		line = append(line, slog.String("workflow_id", res.workflowID))
+	// One record, built only when it will be written: Logger.With would
+	// format the delivery's attributes into a new handler on every request.
+	if ctx := c.Request().Context(); s.cfg.Logger.Enabled(ctx, level) {
+		line := append(attrs, slog.String("outcome", res.outcome))
+		if res.workflowID != "" {
+			line = append(line, slog.String("workflow_id", res.workflowID))
+		}
+		if res.reason != "" {
+			line = append(line, slog.String("reason", res.reason))
+		}
+		if res.err != nil {
+			line = append(line, slog.String("error", res.err.Error()))
+		}
+		line = append(line,
+			slog.Int("status", res.status),
+			slog.Int64("duration_ms", time.Since(start).Milliseconds()))
+		s.cfg.Logger.Log(ctx, level, "webhook delivery", line...)
 	}
-	if res.reason != "" {
-		line = append(line, slog.String("reason", res.reason))
-	}
-	if res.err != nil {
-		line = append(line, slog.String("error", res.err.Error()))
-	}
-	line = append(line,
-		slog.Int("status", res.status),
-		slog.Int64("duration_ms", time.Since(start).Milliseconds()))
-	s.cfg.Logger.With(attrs...).Log(c.Request().Context(), level, "webhook delivery", line...)
 
 	return c.JSON(res.status, body)
 }
@@ -110,7 +115,7 @@ func (s *Server) process(c echo.Context, attrs *[]any, got *seen) result {
 	if r.ContentLength > s.cfg.MaxBody {
 		return reject(http.StatusRequestEntityTooLarge, "body too large")
 	}
-	raw, err := io.ReadAll(http.MaxBytesReader(c.Response(), r.Body, s.cfg.MaxBody))
+	raw, err := readBody(http.MaxBytesReader(c.Response(), r.Body, s.cfg.MaxBody), r.ContentLength)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
@@ -175,6 +180,17 @@ func (s *Server) process(c echo.Context, attrs *[]any, got *seen) result {
 	}
 	return result{status: http.StatusInternalServerError, outcome: outcomeError,
 		reason: "dispatch failed", workflowID: id, err: err}
+}
+
+// readBody reads the whole body into one buffer sized from its declared
+// length (already bounded by the cap), instead of growing it as it goes.
+func readBody(body io.Reader, declared int64) ([]byte, error) {
+	if declared <= 0 {
+		return io.ReadAll(body)
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, declared+bytes.MinRead))
+	_, err := buf.ReadFrom(body)
+	return buf.Bytes(), err
 }
 
 // verify checks the X-Hub-Signature-256 HMAC in constant time; it returns
