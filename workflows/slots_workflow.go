@@ -39,15 +39,9 @@ type SlotRequest = activities.SlotRequest
 // SlotsState is the slot workflow's input and carried state.
 type SlotsState = activities.SlotsState
 
-// SlotGrant is what the slot workflow tells an issue workflow.
-type SlotGrant struct {
-	Granted bool `json:"granted"`
-	// Ahead is how many wait before it in the queue; Running how many
-	// hold a slot (when not granted).
-	Ahead   int `json:"ahead"`
-	Running int `json:"running"`
-	Cap     int `json:"cap"`
-}
+// SlotGrant is what the slot workflow tells an issue workflow (the
+// activities' type).
+type SlotGrant = activities.SlotGrant
 
 // SlotsWorkflowID names a repository's slot workflow:
 // "{prefix}-{owner}/{repo}/slots". With two slashes it can never equal an
@@ -73,7 +67,9 @@ func ParseSlotsWorkflowID(prefix, id string) (owner, repo string, err error) {
 // as new after maxEventsPerRun requests and ends when idle.
 func SlotsWorkflow(ctx workflow.Context, in SlotsState) error {
 	s := &slots{st: in}
-	s.setup(ctx)
+	if err := s.setup(ctx); err != nil {
+		return err
+	}
 	return s.run(ctx)
 }
 
@@ -81,60 +77,118 @@ type slots struct {
 	st     SlotsState
 	logger log.Logger
 	ch     workflow.ReceiveChannel
+	// handled counts the requests of this run, signals and updates.
+	handled int
+	// busy is set while the main loop applies a request or tells issue
+	// workflows where they stand (it waits on each signal): an update
+	// waits for it to clear, so the two never edit the state at once.
+	busy bool
+	// wake tells the main loop that an update left it something to do;
+	// waiting is the wait it is in (next).
+	wake    workflow.Channel
+	waiting time.Duration
 }
 
-func (s *slots) setup(ctx workflow.Context) {
+func (s *slots) setup(ctx workflow.Context) error {
 	s.logger = log.With(workflow.GetLogger(ctx), "repo", s.st.Repo.FullName())
 	s.ch = workflow.GetSignalChannel(ctx, SlotRequestSignal)
+	s.wake = workflow.NewBufferedChannel(ctx, 1)
+	return workflow.SetUpdateHandlerWithOptions(ctx, SlotAcquireUpdate, s.onAcquire,
+		workflow.UpdateHandlerOptions{Validator: validateAcquire})
 }
 
 func (s *slots) run(ctx workflow.Context) error {
-	handled := 0
 	for {
 		var req SlotRequest
-		got := s.next(ctx, &req)
-		if !got {
-			if len(s.st.Holders) == 0 && len(s.st.Queue) == 0 {
-				return nil
+		switch s.next(ctx, &req) {
+		case gotRequest:
+			s.busy = true
+			s.handle(ctx, req)
+			s.busy = false
+			s.handled++
+		case gotWake:
+			if s.room() && len(s.st.Queue) > 0 {
+				s.busy = true
+				s.grant(ctx)
+				s.busy = false
 			}
+		default:
+			if s.idle() {
+				if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+					return err
+				}
+				if s.idle() {
+					return nil
+				}
+				continue
+			}
+			s.busy = true
 			s.checkHolders(ctx)
-			continue
+			s.busy = false
 		}
-		s.handle(ctx, req)
-		if handled++; handled >= maxEventsPerRun {
+		if s.handled >= maxEventsPerRun {
+			s.busy = true
 			for s.ch.ReceiveAsync(&req) {
 				s.handle(ctx, req)
+			}
+			s.busy = false
+			if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+				return err
 			}
 			return workflow.NewContinueAsNewError(ctx, SlotsWorkflowName, s.st)
 		}
 	}
 }
 
-// next waits for a request: while someone waits, up to slotsCheckEvery;
-// with nobody holding or waiting, up to slotsIdle; otherwise for as long as
-// it takes. false when the wait timed out.
-func (s *slots) next(ctx workflow.Context, req *SlotRequest) bool {
-	if s.ch.ReceiveAsync(req) {
-		return true
-	}
-	wait := time.Duration(0)
+// What next returned.
+const (
+	timedOut = iota
+	gotRequest
+	gotWake
+)
+
+// idle is whether nobody holds a slot or waits for one.
+func (s *slots) idle() bool { return len(s.st.Holders) == 0 && len(s.st.Queue) == 0 }
+
+// room is whether a slot is free.
+func (s *slots) room() bool { return len(s.st.Holders) < max(1, s.st.Cap) }
+
+// waitFor is how long the main loop waits for a request in this state:
+// while someone waits, up to slotsCheckEvery; with nobody holding or
+// waiting, up to slotsIdle; otherwise (0) for as long as it takes.
+func (s *slots) waitFor() time.Duration {
 	switch {
 	case len(s.st.Queue) > 0:
-		wait = slotsCheckEvery
+		return slotsCheckEvery
 	case len(s.st.Holders) == 0:
-		wait = slotsIdle
+		return slotsIdle
 	}
-	if wait == 0 {
-		s.ch.Receive(ctx, req)
-		return true
+	return 0
+}
+
+// next waits for a request, for waitFor, or until an update wakes it.
+func (s *slots) next(ctx workflow.Context, req *SlotRequest) int {
+	if s.ch.ReceiveAsync(req) {
+		return gotRequest
 	}
-	tctx, cancel := workflow.WithCancel(ctx)
-	defer cancel()
-	got := false
-	workflow.NewSelector(ctx).
-		AddReceive(s.ch, func(c workflow.ReceiveChannel, _ bool) { got = c.ReceiveAsync(req) }).
-		AddFuture(workflow.NewTimer(tctx, wait), func(workflow.Future) {}).
-		Select(ctx)
+	s.waiting = s.waitFor()
+	got := timedOut
+	sel := workflow.NewSelector(ctx).
+		AddReceive(s.ch, func(c workflow.ReceiveChannel, _ bool) {
+			if c.ReceiveAsync(req) {
+				got = gotRequest
+			}
+		}).
+		AddReceive(s.wake, func(c workflow.ReceiveChannel, _ bool) {
+			c.ReceiveAsync(nil)
+			got = gotWake
+		})
+	if s.waiting > 0 {
+		tctx, cancel := workflow.WithCancel(ctx)
+		defer cancel()
+		sel.AddFuture(workflow.NewTimer(tctx, s.waiting), func(workflow.Future) {})
+	}
+	sel.Select(ctx)
 	return got
 }
 

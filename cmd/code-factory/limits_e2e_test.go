@@ -6,7 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	historypb "go.temporal.io/api/history/v1"
+
 	"github.com/code-factory/code-factory/internal/payloads"
+	"github.com/code-factory/code-factory/workflows"
 )
 
 // assignIssue delivers the agent's assignment to issue n (made open and
@@ -70,4 +73,30 @@ func TestE2EConcurrencyCapQueues(t *testing.T) {
 	if c := s.world.Coder.Created()[11]; !strings.HasSuffix(c.Name, "-113") && !strings.Contains(c.Input, "/issues/113") {
 		t.Errorf("the 12th run is not issue 113's: %+v", c)
 	}
+
+	// slot-update-1: a run granted at once learns it from the update's
+	// answer, with no grant signal; a queued one is signalled its grant.
+	issueID := func(n int) string {
+		return workflows.IssueWorkflowID(s.cfg.CoderTaskNamePrefix, e2eRepo.Owner, e2eRepo.Name, n)
+	}
+	if n := grantSignals(s.history(issueID(103))); n != 0 {
+		t.Errorf("issue 103 (granted at once) got %d grant signals, want 0", n)
+	}
+	if n := grantSignals(s.history(issueID(111))); n != 1 {
+		t.Errorf("issue 111 (queued, then granted) got %d grant signals, want 1", n)
+	}
+	slots := workflows.SlotsWorkflowID(s.cfg.CoderTaskNamePrefix, e2eRepo.Owner, e2eRepo.Name)
+	replayAndWrite(t, map[string]*historypb.History{"slots-queue-" + currentMarker: s.history(slots)})
+}
+
+// grantSignals counts the slot grants an issue workflow's history was
+// signalled.
+func grantSignals(h *historypb.History) int {
+	n := 0
+	for _, ev := range h.GetEvents() {
+		if ev.GetWorkflowExecutionSignaledEventAttributes().GetSignalName() == workflows.SlotGrantSignal {
+			n++
+		}
+	}
+	return n
 }
