@@ -60,8 +60,11 @@ func (w *issueWorkflow) acquireSlot(ctx workflow.Context) error {
 	seen := w.grants
 	if w.slotUpdate {
 		in.UpdateName = SlotAcquireUpdate
+		// An activity, never a local one: it waits for the slot
+		// workflow's task, and a local activity would hold this run's
+		// workflow task meanwhile (docs/gotchas.md).
 		var ans activities.SlotAnswer
-		if err := w.read(ctx, a.RequestSlot, in, &ans); err != nil || !ans.Enforced {
+		if err := workflow.ExecuteActivity(githubCtx(ctx), a.RequestSlot, in).Get(ctx, &ans); err != nil || !ans.Enforced {
 			return err
 		}
 		// The loop starts from the answer, or from a grant signal that
