@@ -4,17 +4,14 @@ import (
 	"context"
 	"fmt"
 
-	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 )
 
-// SlotSignaler starts a repository's slot workflow and signals or updates
-// it (client.Client does).
+// SlotSignaler starts or signals a repository's slot workflow
+// (client.Client does).
 type SlotSignaler interface {
 	SignalWithStartWorkflow(ctx context.Context, workflowID string, signalName string, signalArg any,
 		options client.StartWorkflowOptions, workflow any, workflowArgs ...any) (client.WorkflowRun, error)
-	NewWithStartWorkflowOperation(options client.StartWorkflowOptions, workflow any, args ...any) client.WithStartWorkflowOperation
-	UpdateWithStartWorkflow(ctx context.Context, options client.UpdateWithStartWorkflowOptions) (client.WorkflowUpdateHandle, error)
 }
 
 // SlotRequest asks a repository's slot workflow for a task slot, or gives
@@ -35,31 +32,12 @@ type SlotsState struct {
 	Queue   []SlotRequest `json:"queue,omitempty"`
 }
 
-// SlotGrant is where an issue workflow stands with the slot workflow:
-// granted, or queued behind Ahead others while Running of Cap slots are
-// held.
-type SlotGrant struct {
-	Granted bool `json:"granted"`
-	Ahead   int  `json:"ahead"`
-	Running int  `json:"running"`
-	Cap     int  `json:"cap"`
-}
-
-// SlotAnswer is RequestSlot's result: whether the cap is enforced at all
-// (false without a Temporal client, in unit tests), and the slot
-// workflow's answer.
-type SlotAnswer struct {
-	Enforced bool      `json:"enforced"`
-	Grant    SlotGrant `json:"grant"`
-}
-
 // AcquireSlotInput names the slot workflow (its ID and registered type) and
 // the request to signal it with, starting it when it is not running.
 type AcquireSlotInput struct {
 	SlotsWorkflowID string      `json:"slots_workflow_id"`
 	WorkflowType    string      `json:"workflow_type"`
-	SignalName      string      `json:"signal_name,omitempty"`
-	UpdateName      string      `json:"update_name,omitempty"`
+	SignalName      string      `json:"signal_name"`
 	Request         SlotRequest `json:"request"`
 	Repo            Repo        `json:"repo"`
 }
@@ -79,36 +57,4 @@ func (a *Activities) AcquireSlot(ctx context.Context, in AcquireSlotInput) (bool
 		return false, fmt.Errorf("signal the slot workflow %s: %w", in.SlotsWorkflowID, err)
 	}
 	return true, nil
-}
-
-// RequestSlot asks the repository's slot workflow for a slot with an
-// update, starting the workflow if it is not running (UpdateWithStart, so
-// a request is never lost between a slot workflow ending and a new one
-// starting), and returns its answer: granted, or queued with the place.
-// One round trip, where AcquireSlot's signal waits for a grant signal back.
-// Asking again is harmless: a holder is told it holds, a queued run its
-// place.
-func (a *Activities) RequestSlot(ctx context.Context, in AcquireSlotInput) (SlotAnswer, error) {
-	if a.Slots == nil {
-		a.logger(ctx).Warn("no Temporal client for task slots; max_concurrent_tasks not enforced")
-		return SlotAnswer{}, nil
-	}
-	start := a.Slots.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
-		ID: in.SlotsWorkflowID, TaskQueue: a.TaskQueue,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-	}, in.WorkflowType, SlotsState{Repo: in.Repo})
-	h, err := a.Slots.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
-		StartWorkflowOperation: start,
-		UpdateOptions: client.UpdateWorkflowOptions{
-			UpdateName: in.UpdateName, Args: []any{in.Request}, WaitForStage: client.WorkflowUpdateStageCompleted,
-		},
-	})
-	if err != nil {
-		return SlotAnswer{}, fmt.Errorf("ask the slot workflow %s: %w", in.SlotsWorkflowID, err)
-	}
-	var g SlotGrant
-	if err := h.Get(ctx, &g); err != nil {
-		return SlotAnswer{}, fmt.Errorf("the slot workflow %s's answer: %w", in.SlotsWorkflowID, err)
-	}
-	return SlotAnswer{Enforced: true, Grant: g}, nil
 }

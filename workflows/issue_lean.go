@@ -19,7 +19,6 @@ func (w *issueWorkflow) versions(ctx workflow.Context) {
 	w.lean = workflow.GetVersion(ctx, changeLean, workflow.DefaultVersion, 1) >= 1
 	if w.lean {
 		w.current, w.confirmCancel, w.parallelReact, w.triggers, w.limits = true, true, true, true, true
-		w.slotUpdate = workflow.GetVersion(ctx, changeSlotUpdate, workflow.DefaultVersion, 1) >= 1
 		return
 	}
 	w.current = workflow.GetVersion(ctx, changeEdgeCases, workflow.DefaultVersion, 1) >= 1

@@ -14,11 +14,6 @@ import (
 // back when they end (docs/versioning.md).
 const changeLimits = "limits-1"
 
-// changeSlotUpdate marks lean runs that ask for a slot with an update
-// (SlotAcquireUpdate) and so learn their standing from its answer, instead
-// of a signal and a grant signal back (docs/versioning.md).
-const changeSlotUpdate = "slot-update-1"
-
 // Where a run stands with the repository's slot workflow (IssueCarry.Slot).
 const (
 	slotQueued = "queued"
@@ -54,31 +49,14 @@ func (w *issueWorkflow) acquireSlot(ctx workflow.Context) error {
 	in := activities.AcquireSlotInput{
 		SlotsWorkflowID: SlotsWorkflowID(w.in.Settings.TaskNamePrefix, w.in.Repo.Owner, w.in.Repo.Name),
 		WorkflowType:    SlotsWorkflowName,
+		SignalName:      SlotRequestSignal,
 		Request:         SlotRequest{WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, Cap: w.cap},
 		Repo:            w.in.Repo,
 	}
 	seen := w.grants
-	if w.slotUpdate {
-		in.UpdateName = SlotAcquireUpdate
-		// An activity, never a local one: it waits for the slot
-		// workflow's task, and a local activity would hold this run's
-		// workflow task meanwhile (docs/gotchas.md).
-		var ans activities.SlotAnswer
-		if err := workflow.ExecuteActivity(githubCtx(ctx), a.RequestSlot, in).Get(ctx, &ans); err != nil || !ans.Enforced {
-			return err
-		}
-		// The loop starts from the answer, or from a grant signal that
-		// came while it was on its way (newer).
-		if w.grants == seen {
-			w.onGrant(ans.Grant)
-		}
-		seen = -1
-	} else {
-		in.SignalName = SlotRequestSignal
-		var enforced bool
-		if err := w.read(ctx, a.AcquireSlot, in, &enforced); err != nil || !enforced {
-			return err
-		}
+	var enforced bool
+	if err := w.read(ctx, a.AcquireSlot, in, &enforced); err != nil || !enforced {
+		return err
 	}
 	w.carry.Slot = slotQueued
 	for {

@@ -106,9 +106,6 @@ type issueWorkflow struct {
 	// a start's reads, the slot request and the idle chat's checks are
 	// local activities, and one coroutine takes the signals.
 	lean bool
-	// slotUpdate is set in lean runs with changeSlotUpdate: the slot is
-	// asked for with an update, whose answer is the first word.
-	slotUpdate bool
 }
 
 // changeParallelReact marks runs that send a batch's "eyes" reactions

@@ -39,9 +39,15 @@ type SlotRequest = activities.SlotRequest
 // SlotsState is the slot workflow's input and carried state.
 type SlotsState = activities.SlotsState
 
-// SlotGrant is what the slot workflow tells an issue workflow (the
-// activities' type).
-type SlotGrant = activities.SlotGrant
+// SlotGrant is what the slot workflow tells an issue workflow.
+type SlotGrant struct {
+	Granted bool `json:"granted"`
+	// Ahead is how many wait before it in the queue; Running how many
+	// hold a slot (when not granted).
+	Ahead   int `json:"ahead"`
+	Running int `json:"running"`
+	Cap     int `json:"cap"`
+}
 
 // SlotsWorkflowID names a repository's slot workflow:
 // "{prefix}-{owner}/{repo}/slots". With two slashes it can never equal an
@@ -67,9 +73,7 @@ func ParseSlotsWorkflowID(prefix, id string) (owner, repo string, err error) {
 // as new after maxEventsPerRun requests and ends when idle.
 func SlotsWorkflow(ctx workflow.Context, in SlotsState) error {
 	s := &slots{st: in}
-	if err := s.setup(ctx); err != nil {
-		return err
-	}
+	s.setup(ctx)
 	return s.run(ctx)
 }
 
@@ -77,118 +81,60 @@ type slots struct {
 	st     SlotsState
 	logger log.Logger
 	ch     workflow.ReceiveChannel
-	// handled counts the requests of this run, signals and updates.
-	handled int
-	// busy is set while the main loop applies a request or tells issue
-	// workflows where they stand (it waits on each signal): an update
-	// waits for it to clear, so the two never edit the state at once.
-	busy bool
-	// wake tells the main loop that an update left it something to do;
-	// waiting is the wait it is in (next).
-	wake    workflow.Channel
-	waiting time.Duration
 }
 
-func (s *slots) setup(ctx workflow.Context) error {
+func (s *slots) setup(ctx workflow.Context) {
 	s.logger = log.With(workflow.GetLogger(ctx), "repo", s.st.Repo.FullName())
 	s.ch = workflow.GetSignalChannel(ctx, SlotRequestSignal)
-	s.wake = workflow.NewBufferedChannel(ctx, 1)
-	return workflow.SetUpdateHandlerWithOptions(ctx, SlotAcquireUpdate, s.onAcquire,
-		workflow.UpdateHandlerOptions{Validator: validateAcquire})
 }
 
 func (s *slots) run(ctx workflow.Context) error {
+	handled := 0
 	for {
 		var req SlotRequest
-		switch s.next(ctx, &req) {
-		case gotRequest:
-			s.busy = true
-			s.handle(ctx, req)
-			s.busy = false
-			s.handled++
-		case gotWake:
-			if s.room() && len(s.st.Queue) > 0 {
-				s.busy = true
-				s.grant(ctx)
-				s.busy = false
+		got := s.next(ctx, &req)
+		if !got {
+			if len(s.st.Holders) == 0 && len(s.st.Queue) == 0 {
+				return nil
 			}
-		default:
-			if s.idle() {
-				if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
-					return err
-				}
-				if s.idle() {
-					return nil
-				}
-				continue
-			}
-			s.busy = true
 			s.checkHolders(ctx)
-			s.busy = false
+			continue
 		}
-		if s.handled >= maxEventsPerRun {
-			s.busy = true
+		s.handle(ctx, req)
+		if handled++; handled >= maxEventsPerRun {
 			for s.ch.ReceiveAsync(&req) {
 				s.handle(ctx, req)
-			}
-			s.busy = false
-			if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
-				return err
 			}
 			return workflow.NewContinueAsNewError(ctx, SlotsWorkflowName, s.st)
 		}
 	}
 }
 
-// What next returned.
-const (
-	timedOut = iota
-	gotRequest
-	gotWake
-)
-
-// idle is whether nobody holds a slot or waits for one.
-func (s *slots) idle() bool { return len(s.st.Holders) == 0 && len(s.st.Queue) == 0 }
-
-// room is whether a slot is free.
-func (s *slots) room() bool { return len(s.st.Holders) < max(1, s.st.Cap) }
-
-// waitFor is how long the main loop waits for a request in this state:
-// while someone waits, up to slotsCheckEvery; with nobody holding or
-// waiting, up to slotsIdle; otherwise (0) for as long as it takes.
-func (s *slots) waitFor() time.Duration {
+// next waits for a request: while someone waits, up to slotsCheckEvery;
+// with nobody holding or waiting, up to slotsIdle; otherwise for as long as
+// it takes. false when the wait timed out.
+func (s *slots) next(ctx workflow.Context, req *SlotRequest) bool {
+	if s.ch.ReceiveAsync(req) {
+		return true
+	}
+	wait := time.Duration(0)
 	switch {
 	case len(s.st.Queue) > 0:
-		return slotsCheckEvery
+		wait = slotsCheckEvery
 	case len(s.st.Holders) == 0:
-		return slotsIdle
+		wait = slotsIdle
 	}
-	return 0
-}
-
-// next waits for a request, for waitFor, or until an update wakes it.
-func (s *slots) next(ctx workflow.Context, req *SlotRequest) int {
-	if s.ch.ReceiveAsync(req) {
-		return gotRequest
+	if wait == 0 {
+		s.ch.Receive(ctx, req)
+		return true
 	}
-	s.waiting = s.waitFor()
-	got := timedOut
-	sel := workflow.NewSelector(ctx).
-		AddReceive(s.ch, func(c workflow.ReceiveChannel, _ bool) {
-			if c.ReceiveAsync(req) {
-				got = gotRequest
-			}
-		}).
-		AddReceive(s.wake, func(c workflow.ReceiveChannel, _ bool) {
-			c.ReceiveAsync(nil)
-			got = gotWake
-		})
-	if s.waiting > 0 {
-		tctx, cancel := workflow.WithCancel(ctx)
-		defer cancel()
-		sel.AddFuture(workflow.NewTimer(tctx, s.waiting), func(workflow.Future) {})
-	}
-	sel.Select(ctx)
+	tctx, cancel := workflow.WithCancel(ctx)
+	defer cancel()
+	got := false
+	workflow.NewSelector(ctx).
+		AddReceive(s.ch, func(c workflow.ReceiveChannel, _ bool) { got = c.ReceiveAsync(req) }).
+		AddFuture(workflow.NewTimer(tctx, wait), func(workflow.Future) {}).
+		Select(ctx)
 	return got
 }
 

@@ -93,7 +93,7 @@ func replayAndWrite(t *testing.T, recorded map[string]*historypb.History) {
 }
 
 // currentMarker is the newest version marker of the issue workflow.
-const currentMarker = "slot-update-1"
+const currentMarker = "lean-start-1"
 
 // history fetches a workflow's full history (its latest run).
 func (s *stack) history(id string) *historypb.History {

@@ -14,7 +14,7 @@ import (
 
 // startReads are the calls a start makes before its create; lean-start-1
 // runs them as local activities.
-var startReads = []string{"TriggerPolicy", "CheckIssue", "CheckAuthor", "LookupCoderUser", "PlanTask"}
+var startReads = []string{"TriggerPolicy", "CheckIssue", "CheckAuthor", "LookupCoderUser", "PlanTask", "AcquireSlot"}
 
 // TestE2EWorkerKilledDuringTheStartReadsMakesOneRun kills the worker while
 // a start's reads run inside one workflow task (lean-start-1: local
