@@ -182,13 +182,19 @@ func (s *Server) process(c echo.Context, attrs *[]any, got *seen) result {
 		reason: "dispatch failed", workflowID: id, err: err}
 }
 
+// presizeMax bounds the buffer readBody allocates from a declared length
+// before any byte arrives: the body is not yet authenticated, so a client
+// declaring the cap must not cost the cap per connection.
+const presizeMax = 1 << 20
+
 // readBody reads the whole body into one buffer sized from its declared
-// length (already bounded by the cap), instead of growing it as it goes.
+// length (up to presizeMax; a longer body grows it), instead of growing
+// it from nothing.
 func readBody(body io.Reader, declared int64) ([]byte, error) {
 	if declared <= 0 {
 		return io.ReadAll(body)
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, declared+bytes.MinRead))
+	buf := bytes.NewBuffer(make([]byte, 0, min(declared, presizeMax)+bytes.MinRead))
 	_, err := buf.ReadFrom(body)
 	return buf.Bytes(), err
 }

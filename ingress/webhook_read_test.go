@@ -64,3 +64,12 @@ func TestWebhookWritesOnlyTheLinesTheLoggerWants(t *testing.T) {
 		t.Errorf("rejection line = %s", out)
 	}
 }
+
+func TestWebhookReadsBodiesLongerThanThePresizedBuffer(t *testing.T) {
+	body := append(own(t, assignedFixture), bytes.Repeat([]byte(" "), presizeMax+100<<10)...)
+	rec := newRecorder()
+	srv, _ := newTestServer(t, rec, func(c *Config) { c.MaxBody = 4 << 20; c.Bot = staticBot("code-factory[bot]") })
+	if res := post(srv, signed("issues", body)); res.Code != http.StatusAccepted || len(rec.recorded()) != 1 {
+		t.Fatalf("a %d-byte delivery: status = %d (%s), %d dispatcher calls", len(body), res.Code, res.Body, len(rec.recorded()))
+	}
+}
